@@ -1,0 +1,1 @@
+//! chem (being built).

@@ -1,0 +1,77 @@
+//! The `reesim` command line: clap definitions and one module per subcommand.
+//!
+//! Each subcommand module owns its `Args` and a `run(args) -> Result<()>` function; this module
+//! only dispatches and turns errors into exit codes (0 success, 2 bad input, 1 internal).
+
+mod cascade;
+mod check;
+mod design;
+mod run;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Simulate parallel rare-earth solvent-extraction refining: on-spec oxide per year, purity,
+/// availability and in-circuit inventory, with confidence intervals.
+#[derive(Debug, Parser)]
+#[command(name = "reesim", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate a scenario (base and every variant) and report on-spec output with 95 % CIs.
+    Run(run::Args),
+    /// Solve every circuit's steady-state SX cascade in a scenario (chemistry only, no time).
+    Cascade(cascade::Args),
+    /// Design a two-product SX circuit: stage numbers and flows for target purities.
+    Design(design::Args),
+    /// Validate a scenario file and report every error; simulates nothing.
+    Check(check::Args),
+}
+
+/// Output format of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// Aligned text for a terminal.
+    #[default]
+    Table,
+    /// The machine contract: stable snake_case keys, every figure with its unit.
+    Json,
+    /// One row per record, for spreadsheets.
+    Csv,
+}
+
+/// Parses the process arguments, runs the subcommand, prints any error and returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Cascade(args) => cascade::run(args),
+        Command::Design(args) => design::run(args),
+        Command::Check(args) => check::run(args),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "error: {err}");
+            ExitCode::from(err.exit_code())
+        }
+    }
+}
+
+/// Writes `text` to standard output, treating a closed pipe as success.
+pub(crate) fn print_stdout(text: &str) -> crate::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(crate::Error::Internal(format!(
+            "cannot write to standard output: {e}"
+        ))),
+        _ => Ok(()),
+    }
+}
