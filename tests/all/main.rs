@@ -1,0 +1,7 @@
+//! One integration-test binary with a module per topic.
+
+mod chem;
+mod cli;
+mod experiment;
+mod plant;
+mod scenario;
