@@ -1,12 +1,22 @@
-//! Generic discrete-event core: simulated clock, event queue with FIFO tie-break, RNG streams,
-//! distribution specs. Knows nothing of plants or chemistry.
+//! Generic discrete-event core (placeholder until the engine lands).
 
-/// A probability distribution of a duration or quantity (being built).
+/// A probability distribution (placeholder).
 #[derive(Debug, Clone, PartialEq)]
+#[allow(missing_docs)]
 pub enum DistSpec {
-    /// Always `value`.
-    Fixed {
-        /// The value.
-        value: f64,
-    },
+    Fixed { value: f64 },
+    Exponential { mean: f64 },
+    Lognormal { mean: f64, cv: f64 },
+    Gamma { mean: f64, cv: f64 },
+    Weibull { shape: f64, mean: f64 },
+    Uniform { min: f64, max: f64 },
+    Triangular { min: f64, mode: f64, max: f64 },
+    Empirical { values: Vec<f64> },
+}
+
+impl DistSpec {
+    /// Placeholder check.
+    pub fn validate(&self) -> Result<(), String> {
+        Ok(())
+    }
 }

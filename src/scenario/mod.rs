@@ -1,1 +1,271 @@
-//! scenario (being built).
+//! Scenario files: TOML parsed once into a validated [`Scenario`] that owns every check.
+//!
+//! Errors name the file, the field path, the line and column, the bad value and what is
+//! allowed; unknown keys get a "did you mean". Variants and sweep points are the base file with
+//! dotted-path overrides applied, validated the same way.
+
+mod error;
+mod locate;
+mod overrides;
+pub use overrides::{Override, SweepAxis, Variant};
+mod raw;
+pub mod schema;
+mod units;
+mod unknown;
+mod validate;
+
+pub use error::{FieldPath, ScenarioError, ScenarioErrors, Segment};
+pub use units::Duration;
+
+use crate::engine::DistSpec;
+use crate::plant::{CircuitSpec, FeedSpec, PlantSpec};
+use std::path::Path;
+
+/// Where the statistics window starts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Warmup {
+    /// A fixed time, hours.
+    Fixed(f64),
+    /// Chosen per run by MSER-5 on the output series.
+    Auto,
+}
+
+/// The feed source as the scenario describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Feed {
+    /// Time between lots, hours.
+    pub interarrival: DistSpec,
+    /// Feed tank capacity in lots; `None` unbounded.
+    pub tank_capacity: Option<u32>,
+    /// Volume of one lot, m^3.
+    pub lot_volume_m3: f64,
+    /// REE concentration of the feed, g/L as oxide (REO).
+    pub reo_g_per_l: f64,
+    /// REO mass fractions by element symbol, if given.
+    pub composition: Option<Vec<(String, f64)>>,
+}
+
+impl Feed {
+    /// REO mass of one lot, tonnes (m^3 x g/L = kg).
+    pub fn lot_reo_t(&self) -> f64 {
+        self.lot_volume_m3 * self.reo_g_per_l / 1000.0
+    }
+}
+
+/// One circuit: its plant layout and the separation it makes.
+#[derive(Debug, Clone)]
+pub struct Circuit {
+    /// Trains, stages, failures.
+    pub spec: CircuitSpec,
+    /// The SX split, if the scenario describes it.
+    pub separation: Option<raw::RawSeparation>,
+}
+
+/// A validated scenario (the base, one variant or one sweep point).
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Name shown in reports (the variant name for a variant).
+    pub name: String,
+    /// Free text.
+    pub description: Option<String>,
+    /// Simulated time per replication, hours.
+    pub horizon_h: f64,
+    /// Start of the statistics window.
+    pub warmup: Warmup,
+    /// Replications to run.
+    pub replications: u32,
+    /// Root seed of every random stream.
+    pub seed: u64,
+    /// The feed.
+    pub feed: Feed,
+    /// Circuits in flow order.
+    pub circuits: Vec<Circuit>,
+}
+
+impl Scenario {
+    /// The plant the engine simulates, with statistics starting at `warmup_h`.
+    pub fn plant_spec(&self, warmup_h: f64) -> PlantSpec {
+        PlantSpec {
+            horizon_h: self.horizon_h,
+            warmup_h,
+            feed: FeedSpec {
+                interarrival: self.feed.interarrival.clone(),
+                tank_capacity: self.feed.tank_capacity,
+            },
+            circuits: self.circuits.iter().map(|c| c.spec.clone()).collect(),
+        }
+    }
+}
+
+/// A scenario file read and checked for syntax and unknown keys, ready to be validated as the
+/// base or with overrides (variants, sweep points).
+#[derive(Debug, Clone)]
+pub struct ScenarioSource {
+    file: String,
+    text: String,
+    table: toml::Table,
+}
+
+impl ScenarioSource {
+    /// Reads and pre-checks a scenario file. A missing file is an I/O error (exit code 2).
+    pub fn read(path: &Path) -> crate::Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|source| crate::Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(Self::from_text(&path.display().to_string(), text)?)
+    }
+
+    /// Pre-checks scenario text: TOML syntax and unknown keys. `file` names it in errors.
+    pub fn from_text(file: &str, text: String) -> Result<Self, ScenarioErrors> {
+        let doc = toml::de::DeTable::parse(&text).map_err(|e| {
+            let position = e.span().map(|s| locate::line_column(&text, s.start));
+            ScenarioErrors(vec![ScenarioError {
+                file: file.to_string(),
+                path: FieldPath::default(),
+                position,
+                message: format!("invalid TOML: {}", e.message().trim()),
+            }])
+        })?;
+        let unknown = unknown::unknown_keys(doc.get_ref());
+        if !unknown.is_empty() {
+            let source = Self {
+                file: file.to_string(),
+                text: text.clone(),
+                table: toml::Table::new(),
+            };
+            return Err(source.errors(unknown, &[], None));
+        }
+        drop(doc);
+        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            ScenarioErrors(vec![ScenarioError {
+                file: file.to_string(),
+                path: FieldPath::default(),
+                position: None,
+                message: format!("invalid TOML: {}", e.message().trim()),
+            }])
+        })?;
+        Ok(Self {
+            file: file.to_string(),
+            text,
+            table,
+        })
+    }
+
+    /// The file name as given.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The base scenario (no overrides).
+    pub fn base(&self) -> Result<Scenario, ScenarioErrors> {
+        self.with_overrides(None, &[])
+    }
+
+    /// Every `[[variant]]`, validated, in file order.
+    pub fn variants(&self) -> Result<Vec<Scenario>, ScenarioErrors> {
+        let variants = overrides::variants(&self.table).map_err(|e| self.errors(e, &[], None))?;
+        variants
+            .iter()
+            .map(|v| self.with_overrides(Some(&v.name), &v.overrides))
+            .collect()
+    }
+
+    /// The `[sweep]` axes: dotted key and its values, in file order.
+    pub fn sweep_axes(&self) -> Result<Vec<SweepAxis>, ScenarioErrors> {
+        overrides::sweep_axes(&self.table).map_err(|e| self.errors(e, &[], None))
+    }
+
+    /// The scenario with `overrides` (dotted key path, value) applied; `name` replaces its name.
+    pub fn with_overrides(
+        &self,
+        name: Option<&str>,
+        overrides: &[Override],
+    ) -> Result<Scenario, ScenarioErrors> {
+        let mut table = self.table.clone();
+        let mut resolved = Vec::new();
+        for o in overrides {
+            match overrides::apply(&mut table, o) {
+                Ok(path) => resolved.push((path, o.origin.clone())),
+                Err(e) => return Err(self.errors(vec![(o.origin.clone(), e)], &[], name)),
+            }
+        }
+        let raw: raw::RawScenario = serde_path_to_error::deserialize(toml::Value::Table(table))
+            .map_err(|e| self.errors(vec![serde_error(&e)], &resolved, name))?;
+        let default_name = Path::new(&self.file)
+            .file_stem()
+            .map_or("scenario".into(), |s| s.to_string_lossy().to_string());
+        let mut ck = validate::Checker { errors: Vec::new() };
+        let mut scenario = validate::scenario(&raw, &default_name, &mut ck);
+        if !ck.errors.is_empty() {
+            return Err(self.errors(ck.errors, &resolved, name));
+        }
+        if let Some(name) = name {
+            scenario.name = name.to_string();
+        }
+        Ok(scenario)
+    }
+
+    /// Attaches file positions to problems. A problem at a path an override set points to the
+    /// override's line; `variant` names the variant or sweep point the problem arose in.
+    fn errors(
+        &self,
+        problems: Vec<(FieldPath, String)>,
+        resolved: &[(FieldPath, FieldPath)],
+        variant: Option<&str>,
+    ) -> ScenarioErrors {
+        let context = variant.map_or(String::new(), |v| format!("in \"{v}\": "));
+        let doc = toml::de::DeTable::parse(&self.text).ok();
+        let errors = problems
+            .into_iter()
+            .map(|(path, message)| {
+                let origin = resolved
+                    .iter()
+                    .rev()
+                    .find(|(p, _)| path.0.starts_with(&p.0))
+                    .map(|(_, o)| o);
+                let (shown, message) = match origin {
+                    Some(o) => (o.clone(), format!("{message} (override of {path})")),
+                    None => (path, message),
+                };
+                let position = doc
+                    .as_ref()
+                    .and_then(|d| locate::offset_of(d.get_ref(), &shown))
+                    .map(|offset| locate::line_column(&self.text, offset));
+                ScenarioError {
+                    file: self.file.clone(),
+                    path: shown,
+                    position,
+                    message: format!("{context}{message}"),
+                }
+            })
+            .collect();
+        ScenarioErrors(errors)
+    }
+}
+
+/// A serde error as a (path, message) problem, with the schema's allowed range appended.
+fn serde_error(e: &serde_path_to_error::Error<toml::de::Error>) -> (FieldPath, String) {
+    let mut path = FieldPath::default();
+    for segment in e.path().iter() {
+        match segment {
+            serde_path_to_error::Segment::Seq { index } => path = path.index(*index),
+            serde_path_to_error::Segment::Map { key } => path = path.key(key),
+            serde_path_to_error::Segment::Enum { variant } => path = path.key(variant),
+            serde_path_to_error::Segment::Unknown => {}
+        }
+    }
+    let mut message = e.inner().message().trim().to_string();
+    if let Some(doc) = schema::find(&path.pattern()) {
+        message += &format!(
+            " (expected {}; allowed {})",
+            doc.kind,
+            if doc.range.is_empty() {
+                "see the README"
+            } else {
+                doc.range
+            }
+        );
+    }
+    (path, message)
+}

@@ -1,0 +1,212 @@
+//! The scenario file as written: serde structs mirroring the TOML, before any checks.
+//!
+//! Every table denies unknown keys; optional keys are `Option`s so that defaults live in one
+//! place ([`super::validate`]).
+
+use super::units::Duration;
+use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The whole file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub simulation: Option<RawSimulation>,
+    pub feed: RawFeed,
+    #[serde(default)]
+    pub circuit: Vec<RawCircuit>,
+    #[serde(default)]
+    pub variant: Vec<toml::Table>,
+    pub sweep: Option<toml::Table>,
+}
+
+/// `[simulation]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSimulation {
+    pub horizon: Option<Duration>,
+    pub warmup: Option<RawWarmup>,
+    pub replications: Option<i64>,
+    pub seed: Option<i64>,
+}
+
+/// `warmup`: a duration or the word "auto".
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RawWarmup {
+    Fixed(Duration),
+    Auto,
+}
+
+/// `[feed]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFeed {
+    pub interarrival: RawDist,
+    pub tank_capacity: Option<i64>,
+    pub lot_volume_m3: Option<f64>,
+    pub ree_g_per_l: Option<f64>,
+    pub composition: Option<BTreeMap<String, f64>>,
+}
+
+/// A distribution: `{ dist = "lognormal", mean = "25 min", cv = 0.1 }`, or a bare duration
+/// meaning a fixed value.
+#[derive(Debug, Clone)]
+pub enum RawDist {
+    Fixed(Duration),
+    Table(RawDistTable),
+}
+
+/// The table form of a distribution; which keys are required depends on `dist`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDistTable {
+    pub dist: String,
+    pub value: Option<Duration>,
+    pub mean: Option<Duration>,
+    pub cv: Option<f64>,
+    pub shape: Option<f64>,
+    pub min: Option<Duration>,
+    pub mode: Option<Duration>,
+    pub max: Option<Duration>,
+    pub values: Option<Vec<Duration>>,
+}
+
+/// `[[circuit]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCircuit {
+    pub name: String,
+    pub trains: Option<i64>,
+    pub dispatch: Option<String>,
+    pub skip_down_trains: Option<bool>,
+    #[serde(default)]
+    pub stages: Vec<RawStageGroup>,
+    pub failures: Option<RawFailures>,
+    pub separation: Option<RawSeparation>,
+}
+
+/// `[[circuit.stages]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStageGroup {
+    pub count: Option<i64>,
+    pub capacity: Option<i64>,
+    pub residence: RawDist,
+    pub buffer: Option<i64>,
+}
+
+/// `[circuit.failures]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFailures {
+    pub time_to_failure: RawDist,
+    pub time_to_repair: RawDist,
+    pub repair_crews: Option<i64>,
+    pub restart_off_spec: Option<Duration>,
+    pub off_spec: Option<String>,
+}
+
+/// `[circuit.separation]`: the SX split the circuit makes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSeparation {
+    pub elements: Vec<String>,
+    pub feed_composition: Vec<f64>,
+    pub separation_factors: Option<Vec<f64>>,
+    pub extractant: Option<String>,
+    pub split_after: String,
+    pub feed_phase: Option<String>,
+    pub extraction_stages: i64,
+    pub scrub_stages: i64,
+    pub strip_stages: Option<i64>,
+    pub extraction_amount: f64,
+    pub scrub_amount: Option<f64>,
+    pub model: Option<String>,
+    pub distribution_ratios: Option<Vec<f64>>,
+    pub phase_ratio: Option<f64>,
+}
+
+impl<'de> Deserialize<'de> for RawDist {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(RawDistVisitor)
+    }
+}
+
+struct RawDistVisitor;
+
+impl<'de> Visitor<'de> for RawDistVisitor {
+    type Value = RawDist;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a distribution table such as { dist = \"exponential\", mean = \"30 min\" } or a fixed duration")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawDist, E> {
+        Duration::from_hours(v as f64)
+            .map(RawDist::Fixed)
+            .map_err(E::custom)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawDist, E> {
+        Duration::from_hours(v as f64)
+            .map(RawDist::Fixed)
+            .map_err(E::custom)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawDist, E> {
+        Duration::from_hours(v)
+            .map(RawDist::Fixed)
+            .map_err(E::custom)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<RawDist, E> {
+        Duration::parse(v).map(RawDist::Fixed).map_err(E::custom)
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<RawDist, A::Error> {
+        RawDistTable::deserialize(de::value::MapAccessDeserializer::new(map)).map(RawDist::Table)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawWarmup {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(RawWarmupVisitor)
+    }
+}
+
+struct RawWarmupVisitor;
+
+impl Visitor<'_> for RawWarmupVisitor {
+    type Value = RawWarmup;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("\"auto\" or a duration such as \"3 d\"")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawWarmup, E> {
+        self.visit_f64(v as f64)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawWarmup, E> {
+        self.visit_f64(v as f64)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawWarmup, E> {
+        Duration::from_hours(v)
+            .map(RawWarmup::Fixed)
+            .map_err(E::custom)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<RawWarmup, E> {
+        if v.trim() == "auto" {
+            return Ok(RawWarmup::Auto);
+        }
+        Duration::parse(v)
+            .map(RawWarmup::Fixed)
+            .map_err(|e| E::custom(format!("expected \"auto\" or a duration: {e}")))
+    }
+}

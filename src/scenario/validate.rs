@@ -1,0 +1,373 @@
+//! Raw scenario -> validated [`Scenario`]: every check and every default lives here.
+
+use super::error::FieldPath;
+use super::raw::*;
+use super::{Circuit, Feed, Scenario, Warmup};
+use crate::engine::DistSpec;
+use crate::plant::{CircuitSpec, Dispatch, FailureSpec, OffSpecPolicy, StageGroupSpec};
+
+/// Collects problems while turning raw values into checked ones.
+pub struct Checker {
+    /// Problems found so far, without file positions (the caller adds them).
+    pub errors: Vec<(FieldPath, String)>,
+}
+
+impl Checker {
+    fn fail(&mut self, path: FieldPath, message: String) {
+        self.errors.push((path, message));
+    }
+
+    /// An integer in `lo..=hi`, or `default` when absent.
+    fn int(&mut self, path: FieldPath, value: Option<i64>, default: i64, lo: i64, hi: i64) -> i64 {
+        let v = value.unwrap_or(default);
+        if (lo..=hi).contains(&v) {
+            v
+        } else {
+            self.fail(path, format!("{v} is out of range: allowed {lo} ..= {hi}"));
+            default.clamp(lo, hi)
+        }
+    }
+
+    /// A finite number > 0, or `default` when absent.
+    fn positive(&mut self, path: FieldPath, value: Option<f64>, default: f64) -> f64 {
+        let v = value.unwrap_or(default);
+        if v.is_finite() && v > 0.0 {
+            v
+        } else {
+            self.fail(
+                path,
+                format!("{v} is out of range: allowed a finite number > 0"),
+            );
+            default
+        }
+    }
+
+    /// One of `choices`, or `default` when absent.
+    fn choice<T: Copy>(
+        &mut self,
+        path: FieldPath,
+        value: Option<&str>,
+        default: T,
+        choices: &[(&str, T)],
+    ) -> T {
+        let Some(word) = value else { return default };
+        if let Some((_, v)) = choices.iter().find(|(name, _)| *name == word) {
+            return *v;
+        }
+        let names: Vec<String> = choices.iter().map(|(n, _)| format!("\"{n}\"")).collect();
+        self.fail(
+            path,
+            format!(
+                "\"{word}\" is not allowed: choose one of {}",
+                names.join(", ")
+            ),
+        );
+        default
+    }
+}
+
+/// Validates a whole raw scenario. `default_name` is used when the file has no `name`.
+pub fn scenario(raw: &RawScenario, default_name: &str, ck: &mut Checker) -> Scenario {
+    let root = FieldPath::default();
+    let sim = raw.simulation.clone().unwrap_or(RawSimulation {
+        horizon: None,
+        warmup: None,
+        replications: None,
+        seed: None,
+    });
+    let sim_path = root.key("simulation");
+    let horizon_h = sim.horizon.map_or(8760.0, |d| d.hours());
+    if horizon_h <= 0.0 {
+        ck.fail(
+            sim_path.key("horizon"),
+            format!("{horizon_h} h is out of range: allowed > 0"),
+        );
+    }
+    let warmup = match sim.warmup {
+        None => Warmup::Fixed(0.0),
+        Some(RawWarmup::Auto) => Warmup::Auto,
+        Some(RawWarmup::Fixed(d)) if d.hours() < horizon_h || horizon_h <= 0.0 => {
+            Warmup::Fixed(d.hours())
+        }
+        Some(RawWarmup::Fixed(d)) => {
+            ck.fail(
+                sim_path.key("warmup"),
+                format!(
+                    "{} h is out of range: allowed 0 <= warmup < horizon ({horizon_h} h)",
+                    d.hours()
+                ),
+            );
+            Warmup::Fixed(0.0)
+        }
+    };
+    let replications = ck.int(
+        sim_path.key("replications"),
+        sim.replications,
+        10,
+        1,
+        10_000,
+    ) as u32;
+    let seed = ck.int(sim_path.key("seed"), sim.seed, 1, 0, i64::MAX) as u64;
+    let feed = feed(&raw.feed, &root.key("feed"), ck);
+    let circuits = circuits(&raw.circuit, &root.key("circuit"), ck);
+    Scenario {
+        name: raw.name.clone().unwrap_or_else(|| default_name.to_string()),
+        description: raw.description.clone(),
+        horizon_h,
+        warmup,
+        replications,
+        seed,
+        feed,
+        circuits,
+    }
+}
+
+fn feed(raw: &RawFeed, path: &FieldPath, ck: &mut Checker) -> Feed {
+    let interarrival = dist(&raw.interarrival, &path.key("interarrival"), ck);
+    let tank_capacity = raw
+        .tank_capacity
+        .map(|c| ck.int(path.key("tank_capacity"), Some(c), 1, 1, 1_000_000_000) as u32);
+    let composition = raw
+        .composition
+        .as_ref()
+        .map(|c| composition(c, &path.key("composition"), ck));
+    Feed {
+        interarrival,
+        tank_capacity,
+        lot_volume_m3: ck.positive(path.key("lot_volume_m3"), raw.lot_volume_m3, 1.0),
+        reo_g_per_l: ck.positive(path.key("ree_g_per_l"), raw.ree_g_per_l, 100.0),
+        composition,
+    }
+}
+
+fn composition(
+    raw: &std::collections::BTreeMap<String, f64>,
+    path: &FieldPath,
+    ck: &mut Checker,
+) -> Vec<(String, f64)> {
+    let mut out = Vec::new();
+    for (symbol, &fraction) in raw {
+        if crate::chem::Element::from_symbol(symbol).is_none() {
+            ck.fail(
+                path.key(symbol),
+                format!("unknown element `{symbol}`: allowed La..Lu, Y, Sc"),
+            );
+        } else if !(0.0..=1.0).contains(&fraction) {
+            ck.fail(
+                path.key(symbol),
+                format!("{fraction} is out of range: allowed 0 ..= 1"),
+            );
+        }
+        out.push((symbol.clone(), fraction));
+    }
+    let sum: f64 = out.iter().map(|(_, f)| f).sum();
+    if (sum - 1.0).abs() > 1e-6 {
+        ck.fail(
+            path.clone(),
+            format!("fractions sum to {sum}: they must sum to 1 (+-1e-6)"),
+        );
+    }
+    out
+}
+
+fn circuits(raw: &[RawCircuit], path: &FieldPath, ck: &mut Checker) -> Vec<Circuit> {
+    if raw.is_empty() {
+        ck.fail(
+            path.clone(),
+            "no [[circuit]]: a scenario needs at least one circuit".into(),
+        );
+    }
+    let mut names: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    for (i, c) in raw.iter().enumerate() {
+        let p = path.index(i);
+        if names.contains(&c.name.as_str()) {
+            ck.fail(
+                p.key("name"),
+                format!(
+                    "duplicate circuit name \"{}\": names must be unique",
+                    c.name
+                ),
+            );
+        }
+        names.push(&c.name);
+        out.push(circuit(c, &p, ck));
+    }
+    out
+}
+
+fn circuit(raw: &RawCircuit, path: &FieldPath, ck: &mut Checker) -> Circuit {
+    const DISPATCH: &[(&str, Dispatch)] = &[
+        ("round_robin", Dispatch::RoundRobin),
+        ("shortest_queue", Dispatch::ShortestQueue),
+        ("shared_queue", Dispatch::SharedQueue),
+    ];
+    if raw.stages.is_empty() {
+        ck.fail(
+            path.key("stages"),
+            "no [[circuit.stages]]: a circuit needs at least one stage group".into(),
+        );
+    }
+    let stages = raw
+        .stages
+        .iter()
+        .enumerate()
+        .map(|(i, s)| stage_group(s, &path.key("stages").index(i), ck))
+        .collect();
+    let spec = CircuitSpec {
+        name: raw.name.clone(),
+        trains: ck.int(path.key("trains"), raw.trains, 1, 1, 1024) as u32,
+        dispatch: ck.choice(
+            path.key("dispatch"),
+            raw.dispatch.as_deref(),
+            Dispatch::SharedQueue,
+            DISPATCH,
+        ),
+        skip_down_trains: raw.skip_down_trains.unwrap_or(true),
+        stages,
+        failures: raw
+            .failures
+            .as_ref()
+            .map(|f| failures(f, &path.key("failures"), ck)),
+    };
+    Circuit {
+        spec,
+        separation: raw.separation.clone(),
+    }
+}
+
+fn stage_group(raw: &RawStageGroup, path: &FieldPath, ck: &mut Checker) -> StageGroupSpec {
+    StageGroupSpec {
+        count: ck.int(path.key("count"), raw.count, 1, 1, 100_000) as u32,
+        capacity: ck.int(path.key("capacity"), raw.capacity, 1, 1, 1_000_000) as u32,
+        residence: dist(&raw.residence, &path.key("residence"), ck),
+        buffer: raw
+            .buffer
+            .map(|b| ck.int(path.key("buffer"), Some(b), 0, 0, 1_000_000_000) as u32),
+    }
+}
+
+fn failures(raw: &RawFailures, path: &FieldPath, ck: &mut Checker) -> FailureSpec {
+    const OFF_SPEC: &[(&str, OffSpecPolicy)] = &[
+        ("recycle", OffSpecPolicy::Recycle),
+        ("scrap", OffSpecPolicy::Scrap),
+    ];
+    FailureSpec {
+        time_to_failure: dist(&raw.time_to_failure, &path.key("time_to_failure"), ck),
+        time_to_repair: dist(&raw.time_to_repair, &path.key("time_to_repair"), ck),
+        repair_crews: raw
+            .repair_crews
+            .map(|c| ck.int(path.key("repair_crews"), Some(c), 1, 1, 1024) as u32),
+        restart_off_spec_h: raw.restart_off_spec.map_or(0.0, |d| d.hours()),
+        off_spec: ck.choice(
+            path.key("off_spec"),
+            raw.off_spec.as_deref(),
+            OffSpecPolicy::Recycle,
+            OFF_SPEC,
+        ),
+    }
+}
+
+/// Checks a distribution's family, its required parameters and their ranges.
+pub fn dist(raw: &RawDist, path: &FieldPath, ck: &mut Checker) -> DistSpec {
+    let fallback = DistSpec::Fixed { value: 1.0 };
+    let table = match raw {
+        RawDist::Fixed(d) => return DistSpec::Fixed { value: d.hours() },
+        RawDist::Table(t) => t,
+    };
+    let given = given_params(table);
+    let (required, build): (&[&str], fn(&RawDistTable) -> DistSpec) = match table.dist.as_str() {
+        "fixed" => (&["value"], |t| DistSpec::Fixed { value: h(t.value) }),
+        "exponential" => (&["mean"], |t| DistSpec::Exponential { mean: h(t.mean) }),
+        "lognormal" => (&["mean", "cv"], |t| DistSpec::Lognormal {
+            mean: h(t.mean),
+            cv: t.cv.unwrap_or(0.0),
+        }),
+        "gamma" => (&["mean", "cv"], |t| DistSpec::Gamma {
+            mean: h(t.mean),
+            cv: t.cv.unwrap_or(0.0),
+        }),
+        "weibull" => (&["shape", "mean"], |t| DistSpec::Weibull {
+            shape: t.shape.unwrap_or(0.0),
+            mean: h(t.mean),
+        }),
+        "uniform" => (&["min", "max"], |t| DistSpec::Uniform {
+            min: h(t.min),
+            max: h(t.max),
+        }),
+        "triangular" => (&["min", "mode", "max"], |t| DistSpec::Triangular {
+            min: h(t.min),
+            mode: h(t.mode),
+            max: h(t.max),
+        }),
+        "empirical" => (&["values"], |t| DistSpec::Empirical {
+            values: t.values.iter().flatten().map(|d| d.hours()).collect(),
+        }),
+        other => {
+            ck.fail(path.key("dist"), format!(
+                "\"{other}\" is not a distribution: choose one of \"fixed\", \"exponential\", \"lognormal\", \"gamma\", \"weibull\", \"uniform\", \"triangular\", \"empirical\""
+            ));
+            return fallback;
+        }
+    };
+    let mut ok = true;
+    for name in &given {
+        if !required.contains(name) {
+            ck.fail(
+                path.key(name),
+                format!(
+                    "`{name}` does not apply to a {} distribution (it takes {})",
+                    table.dist,
+                    required.join(", ")
+                ),
+            );
+            ok = false;
+        }
+    }
+    for name in required {
+        if !given.contains(name) {
+            ck.fail(
+                path.clone(),
+                format!(
+                    "a {} distribution needs `{name}` (it takes {})",
+                    table.dist,
+                    required.join(", ")
+                ),
+            );
+            ok = false;
+        }
+    }
+    if !ok {
+        return fallback;
+    }
+    let spec = build(table);
+    match spec.validate() {
+        Ok(()) => spec,
+        Err(e) => {
+            ck.fail(path.clone(), e.to_string());
+            fallback
+        }
+    }
+}
+
+fn h(d: Option<super::units::Duration>) -> f64 {
+    d.map_or(0.0, |d| d.hours())
+}
+
+fn given_params(t: &RawDistTable) -> Vec<&'static str> {
+    let flags = [
+        ("value", t.value.is_some()),
+        ("mean", t.mean.is_some()),
+        ("cv", t.cv.is_some()),
+        ("shape", t.shape.is_some()),
+        ("min", t.min.is_some()),
+        ("mode", t.mode.is_some()),
+        ("max", t.max.is_some()),
+        ("values", t.values.is_some()),
+    ];
+    flags
+        .iter()
+        .filter(|(_, set)| *set)
+        .map(|(n, _)| *n)
+        .collect()
+}
