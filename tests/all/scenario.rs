@@ -17,7 +17,10 @@ fn load(text: &str) -> Result<(), ScenarioErrors> {
 
 /// The default scenario with the first occurrence of `from` replaced by `to`; the one error.
 fn error_after(from: &str, to: &str) -> reesim::scenario::ScenarioError {
-    assert!(DEFAULT.contains(from), "test setup: `{from}` not in the default scenario");
+    assert!(
+        DEFAULT.contains(from),
+        "test setup: `{from}` not in the default scenario"
+    );
     let text = DEFAULT.replacen(from, to, 1);
     let errors = load(&text).expect_err("the edit must be rejected");
     errors.0[0].clone()
@@ -25,7 +28,11 @@ fn error_after(from: &str, to: &str) -> reesim::scenario::ScenarioError {
 
 /// 1-based line of the first occurrence of `needle` in the default scenario.
 fn line_of(needle: &str) -> usize {
-    DEFAULT.lines().position(|l| l.contains(needle)).expect("needle present") + 1
+    DEFAULT
+        .lines()
+        .position(|l| l.contains(needle))
+        .expect("needle present")
+        + 1
 }
 
 #[test]
@@ -54,7 +61,11 @@ fn unknown_key_names_line_and_suggests() {
 fn out_of_range_names_value_and_range() {
     let e = error_after("trains = 1 ", "trains = 0 ");
     assert_eq!(e.path.to_string(), "circuit[0].trains");
-    assert!(e.message.contains('0') && e.message.contains("1 ..= 1024"), "{}", e.message);
+    assert!(
+        e.message.contains('0') && e.message.contains("1 ..= 1024"),
+        "{}",
+        e.message
+    );
 }
 
 #[test]
@@ -62,23 +73,38 @@ fn wrong_type_names_expected_kind() {
     let e = error_after("replications = 10", "replications = \"ten\"");
     assert_eq!(e.path.to_string(), "simulation.replications");
     assert_eq!(e.position.map(|p| p.0), Some(line_of("replications = 10")));
-    assert!(e.message.contains("integer") && e.message.contains("1 ..= 10000"), "{}", e.message);
+    assert!(
+        e.message.contains("integer") && e.message.contains("1 ..= 10000"),
+        "{}",
+        e.message
+    );
 }
 
 #[test]
 fn bad_duration_unit_lists_units() {
     let e = error_after("\"25 min\"", "\"25 mins\"");
     assert_eq!(e.path.to_string(), "circuit[0].stages[0].residence.mean");
-    assert!(e.message.contains("mins") && e.message.contains("min, h, hr, d"), "{}", e.message);
+    assert!(
+        e.message.contains("mins") && e.message.contains("min, h, hr, d"),
+        "{}",
+        e.message
+    );
 }
 
 #[test]
 fn distribution_parameters_are_checked() {
     let e = error_after("cv = 0.1 }", " }");
-    assert!(e.message.contains("lognormal distribution needs `cv`"), "{}", e.message);
+    assert!(
+        e.message.contains("lognormal distribution needs `cv`"),
+        "{}",
+        e.message
+    );
     let e = error_after("cv = 0.1 }", "sd = 0.1 }");
     assert!(e.message.contains("did you mean `cv`"), "{}", e.message);
-    let e = error_after("\"exponential\", mean = \"400 h\"", "\"exponental\", mean = \"400 h\"");
+    let e = error_after(
+        "\"exponential\", mean = \"400 h\"",
+        "\"exponental\", mean = \"400 h\"",
+    );
     assert!(e.message.contains("\"exponential\""), "{}", e.message);
 }
 
@@ -109,11 +135,23 @@ fn syntax_errors_give_line_and_column() {
 #[test]
 fn variant_errors_point_at_the_override() {
     let override_line = line_of("\"circuit.PrNd.trains\" = 4");
-    let e = error_after("\"circuit.PrNd.trains\" = 4", "\"circuit.PrNd.trains\" = -4");
+    let e = error_after(
+        "\"circuit.PrNd.trains\" = 4",
+        "\"circuit.PrNd.trains\" = -4",
+    );
     assert_eq!(e.position.map(|p| p.0), Some(override_line));
-    assert!(e.message.contains("in \"4 trains\"") && e.message.contains("1 ..= 1024"), "{}", e.message);
+    assert!(
+        e.message.contains("in \"4 trains\"") && e.message.contains("1 ..= 1024"),
+        "{}",
+        e.message
+    );
     let e = error_after("\"circuit.PrNd.trains\" = 4", "\"circuit.NdPr.trains\" = 4");
-    assert!(e.message.contains("no `circuit` named or numbered \"NdPr\""), "{}", e.message);
+    assert!(
+        e.message
+            .contains("no `circuit` named or numbered \"NdPr\""),
+        "{}",
+        e.message
+    );
     let e = error_after("\"circuit.PrNd.trains\" = 4", "\"circuit.PrNd.trainz\" = 4");
     assert!(e.message.contains("did you mean `trains`"), "{}", e.message);
 }
