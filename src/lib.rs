@@ -16,5 +16,6 @@ pub mod experiment;
 pub mod plant;
 pub mod report;
 pub mod scenario;
+pub mod study;
 
 pub use error::{Error, Result};

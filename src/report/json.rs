@@ -1,0 +1,138 @@
+//! The JSON report: the machine contract. Every figure has a unit; summary figures are objects
+//! `{ "mean", "ci95", "unit", ... }`; keys are stable snake_case.
+
+use super::Exporter;
+use crate::experiment::{FigureComparison, FigureSummary};
+use crate::study::{LayoutResult, StudyResult};
+use crate::Result;
+use serde_json::{json, Map, Value};
+
+/// Writes the study as pretty-printed JSON.
+pub struct JsonExporter;
+
+impl Exporter for JsonExporter {
+    fn export(&self, study: &StudyResult) -> Result<String> {
+        let mut text = serde_json::to_string_pretty(&to_value(study))
+            .map_err(|e| crate::Error::Internal(format!("JSON encoding failed: {e}")))?;
+        text.push('\n');
+        Ok(text)
+    }
+}
+
+/// The study as a JSON value.
+pub fn to_value(study: &StudyResult) -> Value {
+    let results: Vec<Value> = study
+        .layouts
+        .iter()
+        .enumerate()
+        .map(|(i, layout)| {
+            let comparison = i.checked_sub(1).and_then(|v| study.comparisons.get(v));
+            layout_value(layout, comparison, study.horizon_h)
+        })
+        .collect();
+    json!({
+        "reesim_version": env!("CARGO_PKG_VERSION"),
+        "scenario": study.scenario,
+        "seed": study.seed,
+        "replications": study.replications,
+        "horizon": { "value": study.horizon_h, "unit": "h" },
+        "results": results,
+    })
+}
+
+fn layout_value(
+    layout: &LayoutResult,
+    comparison: Option<&Vec<FigureComparison>>,
+    horizon_h: f64,
+) -> Value {
+    let mut value = json!({
+        "name": layout.name,
+        "warmup": { "value": layout.warmup_h, "unit": "h" },
+        "metrics": metrics(&layout.summaries),
+        "products": products(layout),
+        "events": layout.events,
+        "lots": {
+            "arrived": layout.lots.arrived,
+            "departed": layout.lots.departed,
+            "in_system": layout.lots.in_system,
+            "lost": layout.lots.lost,
+            "scrapped": layout.lots.scrapped,
+            "off_spec": layout.lots.off_spec,
+        },
+    });
+    if let Some(auto) = &layout.warmup_auto {
+        value["warmup_auto"] = json!({
+            "method": "MSER-5",
+            "overall_batches": auto.overall.batches,
+            "per_replication_h": auto
+                .per_replication
+                .iter()
+                .map(|t| crate::study::truncation_hours(t, horizon_h))
+                .collect::<Vec<_>>(),
+        });
+    }
+    if let Some(comparison) = comparison {
+        value["vs_base"] = vs_base(comparison);
+    }
+    value
+}
+
+/// `{ name: { mean, ci95, sd, min, max, n, unit } }` in figure order.
+fn metrics(summaries: &[FigureSummary]) -> Value {
+    let mut map = Map::new();
+    for s in summaries {
+        map.insert(
+            s.name.clone(),
+            json!({
+                "mean": finite(s.stats.mean),
+                "ci95": finite(s.stats.ci95),
+                "sd": finite(s.stats.sd),
+                "min": finite(s.stats.min),
+                "max": finite(s.stats.max),
+                "n": s.stats.n,
+                "unit": s.unit,
+            }),
+        );
+    }
+    Value::Object(map)
+}
+
+fn products(layout: &LayoutResult) -> Value {
+    layout
+        .flows
+        .products
+        .iter()
+        .map(|p| {
+            json!({
+                "key": p.key,
+                "name": p.label,
+                "circuit": layout.flows.circuit_names[p.circuit],
+                "outlet": p.outlet,
+                "elements": p.elements,
+                "purity": { "value": p.purity, "unit": "mol fraction" },
+                "reo_per_lot": { "value": p.t_reo_per_lot, "unit": "t REO" },
+            })
+        })
+        .collect()
+}
+
+fn vs_base(comparison: &[FigureComparison]) -> Value {
+    let mut map = Map::new();
+    for c in comparison {
+        let ratio = c.paired.ratio.map(|r| json!({ "estimate": finite(r.estimate), "ci95": finite(r.ci95), "unit": "1" }));
+        map.insert(
+            c.name.clone(),
+            json!({
+                "difference": { "estimate": finite(c.paired.difference.estimate), "ci95": finite(c.paired.difference.ci95), "unit": c.unit },
+                "ratio": ratio,
+                "significant": c.paired.significant,
+            }),
+        );
+    }
+    Value::Object(map)
+}
+
+/// A finite number, or null (JSON has no NaN or infinity).
+fn finite(x: f64) -> Value {
+    if x.is_finite() { json!(x) } else { Value::Null }
+}

@@ -1,0 +1,204 @@
+//! The terminal table: headline figures per layout with 95 % CIs, gains against the base, and
+//! one sentence with the answer.
+
+use super::{num, Exporter};
+use crate::experiment::{FigureComparison, FigureSummary};
+use crate::study::{LayoutResult, StudyResult};
+use crate::Result;
+use std::fmt::Write;
+
+/// Aligned text for a terminal.
+pub struct TableExporter;
+
+impl Exporter for TableExporter {
+    fn export(&self, study: &StudyResult) -> Result<String> {
+        let mut out = String::new();
+        header(&mut out, study);
+        figures_table(&mut out, study);
+        gains(&mut out, study);
+        answer(&mut out, study);
+        Ok(out)
+    }
+}
+
+fn header(out: &mut String, study: &StudyResult) {
+    let base = &study.layouts[0];
+    let _ = writeln!(out, "reesim {}: {}", env!("CARGO_PKG_VERSION"), study.scenario);
+    let _ = writeln!(
+        out,
+        "{} replications x {} d, seed {}, statistics after a {} h warm-up; ± is the 95 % CI half-width",
+        study.replications,
+        num(study.horizon_h / 24.0, 4),
+        study.seed,
+        num(base.warmup_h, 3)
+    );
+    for p in &base.flows.products {
+        let _ = writeln!(
+            out,
+            "product {:<8} from circuit {} ({} outlet): purity {} mol % (steady-state cascade)",
+            p.label,
+            base.flows.circuit_names[p.circuit],
+            p.outlet,
+            num(p.purity * 100.0, 5)
+        );
+    }
+    let _ = writeln!(out);
+}
+
+/// Which figures the table shows, in order: products, totals, reliability, flow.
+fn shown(summary: &FigureSummary) -> bool {
+    let n = summary.name.as_str();
+    n.starts_with("on_spec_")
+        || n.ends_with("_inventory")
+        || matches!(n, "availability" | "lost_feed" | "off_spec" | "wip" | "lead_time" | "throughput")
+}
+
+fn figures_table(out: &mut String, study: &StudyResult) {
+    let labels: Vec<String> = study.layouts[0].summaries.iter().filter(|s| shown(s)).map(|s| label(study, s)).collect();
+    let name_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(10).max(10);
+    let cells: Vec<Vec<String>> = study
+        .layouts
+        .iter()
+        .map(|l| l.summaries.iter().filter(|s| shown(s)).map(cell).collect())
+        .collect();
+    let col_width = cells.iter().flatten().map(|c| c.chars().count()).chain(study.layouts.iter().map(|l| l.name.chars().count())).max().unwrap_or(12) + 2;
+    let _ = write!(out, "{:<name_width$}", "figure");
+    for l in &study.layouts {
+        let _ = write!(out, "{:>col_width$}", l.name);
+    }
+    let _ = writeln!(out);
+    for (row, label) in labels.iter().enumerate() {
+        let _ = write!(out, "{label:<name_width$}");
+        for layout_cells in &cells {
+            let _ = write!(out, "{:>col_width$}", layout_cells[row]);
+        }
+        let _ = writeln!(out);
+    }
+    let _ = writeln!(out);
+}
+
+/// "on-spec Nd2O3 (t REO/yr)" and the like.
+fn label(study: &StudyResult, s: &FigureSummary) -> String {
+    let flows = &study.layouts[0].flows;
+    let name = match s.name.as_str() {
+        "on_spec_reo" => "on-spec REO, all products".to_string(),
+        "availability" => "availability".to_string(),
+        "lost_feed" => "feed lost at full tank".to_string(),
+        "off_spec" => "off-spec lots".to_string(),
+        "wip" => "lots in process".to_string(),
+        "lead_time" => "lead time".to_string(),
+        "throughput" => "on-spec lots".to_string(),
+        n => match flows.products.iter().find(|p| n == format!("on_spec_{}", p.key)) {
+            Some(p) => format!("on-spec {}", p.label),
+            None => n.replace('_', " "),
+        },
+    };
+    format!("{name} ({})", s.unit)
+}
+
+fn cell(s: &FigureSummary) -> String {
+    let scale = if s.unit == "fraction" { 100.0 } else { 1.0 };
+    let unit = if s.unit == "fraction" { " %" } else { "" };
+    if s.stats.ci95.is_finite() {
+        format!("{} ± {}{unit}", num(s.stats.mean * scale, 4), num(s.stats.ci95 * scale, 2))
+    } else {
+        format!("{}{unit}", num(s.stats.mean * scale, 4))
+    }
+}
+
+fn gains(out: &mut String, study: &StudyResult) {
+    if study.comparisons.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "Change against the base (paired over replications with common random numbers; * = significant at 95 %):");
+    for (layout, comparison) in study.layouts[1..].iter().zip(&study.comparisons) {
+        let parts: Vec<String> = comparison
+            .iter()
+            .filter(|c| c.name.starts_with("on_spec_") || c.name == "availability" || c.name == "lost_feed")
+            .map(|c| gain_text(study, c))
+            .collect();
+        let _ = writeln!(out, "  {}: {}", layout.name, parts.join("; "));
+    }
+    let _ = writeln!(out);
+}
+
+fn gain_text(study: &StudyResult, c: &FigureComparison) -> String {
+    let star = if c.paired.significant { "*" } else { "" };
+    let name = short_name(study, &c.name);
+    match c.paired.ratio {
+        Some(r) if c.unit != "fraction" => format!(
+            "{name} {}{star} [{}, {}]",
+            pct(r.estimate - 1.0),
+            pct(r.estimate - r.ci95 - 1.0),
+            pct(r.estimate + r.ci95 - 1.0)
+        ),
+        _ => format!(
+            "{name} {:+} pts{star}",
+            num(c.paired.difference.estimate * 100.0, 3)
+        ),
+    }
+}
+
+fn short_name(study: &StudyResult, key: &str) -> String {
+    let flows = &study.layouts[0].flows;
+    match key {
+        "on_spec_reo" => "REO".into(),
+        "lost_feed" => "lost feed".into(),
+        k => flows
+            .products
+            .iter()
+            .find(|p| k == format!("on_spec_{}", p.key))
+            .map_or_else(|| k.replace('_', " "), |p| p.label.clone()),
+    }
+}
+
+fn pct(x: f64) -> String {
+    if x.is_finite() { format!("{:+.1} %", x * 100.0) } else { "n/a".into() }
+}
+
+/// One sentence: the variant with the largest on-spec output gain, or the base alone.
+fn answer(out: &mut String, study: &StudyResult) {
+    let headline = headline_key(&study.layouts[0]);
+    let best = study.layouts[1..]
+        .iter()
+        .zip(&study.comparisons)
+        .filter_map(|(l, c)| c.iter().find(|f| f.name == headline).map(|f| (l, f)))
+        .max_by(|a, b| a.1.paired.difference.estimate.total_cmp(&b.1.paired.difference.estimate));
+    let base = &study.layouts[0];
+    let value = |l: &LayoutResult, key: &str| l.summaries.iter().find(|s| s.name == key).map_or(f64::NAN, |s| s.stats.mean);
+    let label = short_name(study, &headline);
+    match best {
+        Some((layout, f)) => {
+            let r = f.paired.ratio.unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "Answer: {}: {} on-spec {label} per year (95 % CI {} to {}), {} vs {} t/yr; availability {} % vs {} %.",
+                layout.name,
+                pct(r.estimate - 1.0),
+                pct(r.estimate - r.ci95 - 1.0),
+                pct(r.estimate + r.ci95 - 1.0),
+                num(value(layout, &headline), 4),
+                num(value(base, &headline), 4),
+                num(value(layout, "availability") * 100.0, 4),
+                num(value(base, "availability") * 100.0, 4),
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "Answer: {} t/yr on-spec {label}, availability {} %.",
+                num(value(base, &headline), 4),
+                num(value(base, "availability") * 100.0, 4)
+            );
+        }
+    }
+}
+
+/// The headline output figure: the largest product by mass, else total REO.
+fn headline_key(base: &LayoutResult) -> String {
+    base.summaries
+        .iter()
+        .filter(|s| s.name.starts_with("on_spec_") && s.name != "on_spec_reo")
+        .max_by(|a, b| a.stats.mean.total_cmp(&b.stats.mean))
+        .map_or_else(|| "on_spec_reo".to_string(), |s| s.name.clone())
+}
