@@ -8,7 +8,7 @@
 //!
 //! One file per concept:
 //! [`replicate`] (parallel runner), [`stats`] (mean, sd, 95 % t half-width, min, max over named
-//! figures), [`tdist`] (exact Student-t quantiles), [`paired`] (difference and ratio with CIs),
+//! figures), [`tdist`] (exact Student-t quantiles), [`paired`](mod@paired) (difference and ratio with CIs),
 //! [`mser`] (MSER-5 warm-up), [`precision`] (replicate until a relative half-width),
 //! [`sweep`] (grids and shards), [`output`] (row format), [`merge`] (shard outputs),
 //! [`atomic`] (atomic file writes), [`resume`] (checkpointed sweep runs and `--resume`),
