@@ -115,7 +115,7 @@ pub fn run_until_precision<R, F, H>(
 ) -> Result<PrecisionOutcome<R>>
 where
     R: Send,
-    F: Fn(u64) -> R + Sync + Send,
+    F: Fn(u64) -> R + Sync,
     H: Fn(&R) -> Vec<f64> + Sync,
 {
     cfg.validate()?;
