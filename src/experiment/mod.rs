@@ -8,11 +8,20 @@
 //!
 //! One file per concept:
 //! [`replicate`] (parallel runner), [`stats`] (mean, sd, 95 % t half-width, min, max over named
-//! figures), [`tdist`] (exact Student-t quantiles), [`paired`] (difference and ratio with CIs),
+//! figures), [`tdist`] (exact Student-t quantiles), [`paired`](mod@paired) (difference and ratio with CIs),
 //! [`mser`] (MSER-5 warm-up), [`precision`] (replicate until a relative half-width),
 //! [`sweep`] (grids and shards), [`output`] (row format), [`merge`] (shard outputs),
 //! [`atomic`] (atomic file writes), [`resume`] (checkpointed sweep runs and `--resume`),
 //! [`progress`] (terminal-only progress bar).
+//!
+//! ```
+//! use reesim::experiment::{Figure, run_replications, summarize_figures};
+//! // A replication maps its index to named figures (the plant's would read its result).
+//! let reps = run_replications(0..8, Some(2), |r| vec![Figure::new("x", "1", r as f64)])?;
+//! let summary = summarize_figures(&reps)?;
+//! assert_eq!((summary[0].stats.n, summary[0].stats.mean), (8, 3.5));
+//! # Ok::<(), reesim::Error>(())
+//! ```
 
 pub mod atomic;
 pub mod merge;

@@ -73,8 +73,8 @@ pub struct PrecisionOutcome<R> {
     pub results: Vec<R>,
     /// Why it stopped.
     pub stop: StopReason,
-    /// Parallel batches run.
-    pub batches: usize,
+    /// Total replications after each parallel batch (the last is `results.len()`).
+    pub batch_ends: Vec<u64>,
     /// Final relative half-width of each headline figure, in the order `headline` returns.
     pub relative_half_widths: Vec<f64>,
 }
@@ -115,20 +115,22 @@ pub fn run_until_precision<R, F, H>(
 ) -> Result<PrecisionOutcome<R>>
 where
     R: Send,
-    F: Fn(u64) -> R + Sync + Send,
+    F: Fn(u64) -> R + Sync,
     H: Fn(&R) -> Vec<f64> + Sync,
 {
     cfg.validate()?;
     with_threads(cfg.threads, || {
         let mut results: Vec<R> = Vec::new();
         let mut total = cfg.initial;
-        for batches in 1.. {
+        let mut batch_ends = Vec::new();
+        loop {
             let ids: Vec<u64> = (results.len() as u64..total).collect();
             results.extend(map_ordered(&ids, progress, &f));
             let widths = relative_half_widths(&results, &headline);
             let worst = widths.iter().copied().fold(0.0, f64::max);
             let reached = widths.iter().all(|w| *w <= cfg.target);
             let n = results.len() as u64;
+            batch_ends.push(n);
             if reached || n >= cfg.cap {
                 let stop = if reached {
                     StopReason::PrecisionReached
@@ -138,12 +140,11 @@ where
                 return PrecisionOutcome {
                     results,
                     stop,
-                    batches,
+                    batch_ends,
                     relative_half_widths: widths,
                 };
             }
             total = next_total(n, worst, cfg);
         }
-        unreachable!("the loop returns once the cap is reached")
     })
 }

@@ -54,7 +54,7 @@ where
 pub fn run_replications<R, F>(reps: Range<u64>, threads: Option<usize>, f: F) -> Result<Vec<R>>
 where
     R: Send,
-    F: Fn(u64) -> R + Sync + Send,
+    F: Fn(u64) -> R + Sync,
 {
     with_threads(threads, || reps.into_par_iter().map(&f).collect())
 }

@@ -47,7 +47,7 @@ pub fn run_points<F>(
     f: F,
 ) -> Result<Output>
 where
-    F: Fn(&GridPoint) -> SweepRow + Sync + Send,
+    F: Fn(&GridPoint) -> SweepRow + Sync,
 {
     let mut output = if out.resume {
         Output::read(out.path, out.format)?

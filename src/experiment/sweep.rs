@@ -5,6 +5,25 @@
 //! given); point indices are 0-based positions in that order and identify a point in every
 //! output row, across shards and resumed runs. Values stay text: the scenario loader parses
 //! them for the key they override. Values cannot contain commas.
+//!
+//! Running shards on a cluster (each shard writes its own file; `reesim merge` joins them into
+//! exactly the file one run would have written):
+//!
+//! ```text
+//! # Slurm job array: 16 shards, one task each
+//! #SBATCH --array=1-16
+//! reesim sweep plant.toml --set circuit.PrNd.trains=1,2,4,8 \
+//!     --shard ${SLURM_ARRAY_TASK_ID}/16 --out shard-${SLURM_ARRAY_TASK_ID}.csv
+//! # afterwards (e.g. a job with --dependency=afterok:<array job id>):
+//! reesim merge sweep.csv shard-*.csv
+//!
+//! # GNU parallel on one or several machines
+//! parallel reesim sweep plant.toml --set circuit.PrNd.trains=1,2,4,8 \
+//!     --shard {}/8 --out shard-{}.csv ::: $(seq 1 8)
+//! reesim merge sweep.csv shard-*.csv
+//! ```
+//!
+//! A re-run of a shard with `--resume` skips the points its file already holds.
 
 use crate::{Error, Result};
 use std::fmt;
