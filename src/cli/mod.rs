@@ -69,9 +69,9 @@ pub fn main() -> ExitCode {
 pub(crate) fn print_stdout(text: &str) -> crate::Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(crate::Error::Internal(format!(
-            "cannot write to standard output: {e}"
-        ))),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(crate::Error::Internal(
+            format!("cannot write to standard output: {e}"),
+        )),
         _ => Ok(()),
     }
 }

@@ -1,12 +1,16 @@
-//! Generic discrete-event core: simulated clock, event queue with FIFO tie-break, RNG streams,
-//! distribution specs. Knows nothing of plants or chemistry.
+//! Generic discrete-event core: simulated clock, event queue with FIFO tie-break, run-until,
+//! RNG streams, distribution specs and samplers. Knows nothing of plants or chemistry.
 
-/// A probability distribution of a duration or quantity (being built).
-#[derive(Debug, Clone, PartialEq)]
-pub enum DistSpec {
-    /// Always `value`.
-    Fixed {
-        /// The value.
-        value: f64,
-    },
-}
+mod dist;
+mod queue;
+mod rng;
+mod sampler;
+mod scheduler;
+mod time;
+
+pub use dist::{DistError, DistSpec};
+pub use queue::EventQueue;
+pub use rng::{StreamRng, mix64, stream};
+pub use sampler::Sampler;
+pub use scheduler::{Model, Scheduler};
+pub use time::SimTime;
