@@ -10,20 +10,48 @@
 
 use super::SimTime;
 
-/// One pending event.
+/// One pending event. `key` is the time mapped to an order-preserving `u64`
+/// ([`time_key`]), so (time, seq) compares as one `u128`, without branches.
 #[derive(Debug, Clone, Copy)]
 struct Entry<E> {
-    time: f64,
+    key: u64,
     seq: u64,
     event: E,
 }
 
 impl<E> Entry<E> {
-    /// Strict (time, seq) order. Times are never NaN (the public API takes `SimTime`).
+    /// The (time, seq) order as one integer.
+    #[inline(always)]
+    fn rank(&self) -> u128 {
+        (u128::from(self.key) << 64) | u128::from(self.seq)
+    }
+
+    /// Strictly earlier in (time, seq) order.
     #[inline(always)]
     fn before(&self, other: &Self) -> bool {
-        self.time < other.time || (self.time == other.time && self.seq < other.seq)
+        self.rank() < other.rank()
     }
+}
+
+/// Maps a non-NaN `f64` to a `u64` with the same order (that of `f64::total_cmp`; -0 < +0).
+#[inline(always)]
+fn time_key(t: f64) -> u64 {
+    let bits = t.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    }
+}
+
+/// Inverse of [`time_key`].
+#[inline(always)]
+fn key_time(key: u64) -> f64 {
+    f64::from_bits(if key >> 63 == 1 {
+        key & !(1 << 63)
+    } else {
+        !key
+    })
 }
 
 const ARITY: usize = 4;
@@ -69,7 +97,7 @@ impl<E: Copy> EventQueue<E> {
     #[inline]
     pub fn push(&mut self, time: SimTime, event: E) {
         let entry = Entry {
-            time: time.hours(),
+            key: time_key(time.hours()),
             seq: self.next_seq,
             event,
         };
@@ -89,7 +117,7 @@ impl<E: Copy> EventQueue<E> {
         self.settle();
         let root = self.heap.first()?;
         self.root_taken = true;
-        Some((SimTime::from_hours(root.time), root.event))
+        Some((SimTime::from_hours(key_time(root.key)), root.event))
     }
 
     /// Like [`pop`](Self::pop), but only if the earliest event is at or before `limit`.
@@ -97,18 +125,20 @@ impl<E: Copy> EventQueue<E> {
     pub fn pop_until(&mut self, limit: SimTime) -> Option<(SimTime, E)> {
         self.settle();
         let root = self.heap.first()?;
-        if root.time > limit.hours() {
+        if root.key > time_key(limit.hours()) {
             return None;
         }
         self.root_taken = true;
-        Some((SimTime::from_hours(root.time), root.event))
+        Some((SimTime::from_hours(key_time(root.key)), root.event))
     }
 
     /// Time of the earliest pending event, if any.
     #[inline]
     pub fn peek_time(&mut self) -> Option<SimTime> {
         self.settle();
-        self.heap.first().map(|e| SimTime::from_hours(e.time))
+        self.heap
+            .first()
+            .map(|e| SimTime::from_hours(key_time(e.key)))
     }
 
     /// Removes every pending event (capacity is kept, the sequence counter is not reset).
@@ -142,13 +172,29 @@ impl<E: Copy> EventQueue<E> {
             if first >= n {
                 break;
             }
-            let end = (first + ARITY).min(n);
-            let mut best = first;
-            for child in first + 1..end {
-                if heap[child].before(&heap[best]) {
-                    best = child;
+            let best = if first + ARITY <= n {
+                // Full family: a branch-free tournament of the four children.
+                let r = |i: usize| heap[i].rank();
+                let a = if r(first + 1) < r(first) {
+                    first + 1
+                } else {
+                    first
+                };
+                let b = if r(first + 3) < r(first + 2) {
+                    first + 3
+                } else {
+                    first + 2
+                };
+                if r(b) < r(a) { b } else { a }
+            } else {
+                let mut best = first;
+                for child in first + 1..n {
+                    if heap[child].before(&heap[best]) {
+                        best = child;
+                    }
                 }
-            }
+                best
+            };
             if heap[best].before(&entry) {
                 heap[pos] = heap[best];
                 pos = best;

@@ -68,6 +68,18 @@ impl<E: Copy> Scheduler<E> {
             .push(SimTime::from_hours(self.now.hours() + delay_h), event);
     }
 
+    /// Handles the next event if it is at or before `horizon`; returns whether it did.
+    #[inline]
+    pub fn step<M: Model<Event = E>>(&mut self, model: &mut M, horizon: SimTime) -> bool {
+        let Some((time, event)) = self.queue.pop_until(horizon) else {
+            return false;
+        };
+        self.now = time;
+        self.handled += 1;
+        model.handle(event, self);
+        true
+    }
+
     /// Handles events in (time, FIFO) order while their time is at or before `horizon`, then
     /// sets the clock to `horizon` (if later than now). Events after the horizon stay pending.
     /// Returns the number of events handled in this call.
