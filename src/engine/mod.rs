@@ -1,22 +1,16 @@
-//! Generic discrete-event core (placeholder until the engine lands).
+//! Generic discrete-event core: simulated clock, event queue with FIFO tie-break, run-until,
+//! RNG streams, distribution specs and samplers. Knows nothing of plants or chemistry.
 
-/// A probability distribution (placeholder).
-#[derive(Debug, Clone, PartialEq)]
-#[allow(missing_docs)]
-pub enum DistSpec {
-    Fixed { value: f64 },
-    Exponential { mean: f64 },
-    Lognormal { mean: f64, cv: f64 },
-    Gamma { mean: f64, cv: f64 },
-    Weibull { shape: f64, mean: f64 },
-    Uniform { min: f64, max: f64 },
-    Triangular { min: f64, mode: f64, max: f64 },
-    Empirical { values: Vec<f64> },
-}
+mod dist;
+mod queue;
+mod rng;
+mod sampler;
+mod scheduler;
+mod time;
 
-impl DistSpec {
-    /// Placeholder check.
-    pub fn validate(&self) -> Result<(), String> {
-        Ok(())
-    }
-}
+pub use dist::{DistError, DistSpec};
+pub use queue::EventQueue;
+pub use rng::{StreamRng, mix64, stream};
+pub use sampler::Sampler;
+pub use scheduler::{Model, Scheduler};
+pub use time::SimTime;

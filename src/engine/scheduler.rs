@@ -1,0 +1,98 @@
+//! The simulation loop: a model handles events and schedules new ones through a [`Scheduler`].
+
+use super::{EventQueue, SimTime};
+
+/// A discrete-event model, generic over its own (small, `Copy`) event type.
+///
+/// Dispatch is static: the engine is monomorphised for each model.
+pub trait Model {
+    /// The model's event type; keep it small (it is stored inline in the queue).
+    type Event: Copy;
+
+    /// Reacts to `event` at time `sched.now()`, scheduling further events on `sched`.
+    fn handle(&mut self, event: Self::Event, sched: &mut Scheduler<Self::Event>);
+}
+
+/// The simulated clock and the pending events of one run.
+#[derive(Debug, Clone)]
+pub struct Scheduler<E> {
+    now: SimTime,
+    queue: EventQueue<E>,
+    handled: u64,
+}
+
+impl<E: Copy> Scheduler<E> {
+    /// A scheduler at time 0 with room for `capacity` pending events before reallocating.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Scheduler {
+            now: SimTime::ZERO,
+            queue: EventQueue::with_capacity(capacity),
+            handled: 0,
+        }
+    }
+
+    /// The current simulated time.
+    #[inline]
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// Events handled so far.
+    #[inline]
+    pub fn handled(&self) -> u64 {
+        self.handled
+    }
+
+    /// Pending events.
+    #[inline]
+    pub fn pending(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// Schedules `event` at absolute time `at`. Panics if `at` is before `now` (a model bug).
+    #[inline]
+    pub fn schedule_at(&mut self, at: SimTime, event: E) {
+        assert!(
+            at >= self.now,
+            "event scheduled in the past: {at} < {}",
+            self.now
+        );
+        self.queue.push(at, event);
+    }
+
+    /// Schedules `event` `delay_h` hours from now (`delay_h` >= 0, not NaN).
+    #[inline]
+    pub fn schedule_in(&mut self, delay_h: f64, event: E) {
+        assert!(delay_h >= 0.0, "negative or NaN delay: {delay_h}");
+        self.queue
+            .push(SimTime::from_hours(self.now.hours() + delay_h), event);
+    }
+
+    /// Handles the next event if it is at or before `horizon`; returns whether it did.
+    #[inline]
+    pub fn step<M: Model<Event = E>>(&mut self, model: &mut M, horizon: SimTime) -> bool {
+        let Some((time, event)) = self.queue.pop_until(horizon) else {
+            return false;
+        };
+        self.now = time;
+        self.handled += 1;
+        model.handle(event, self);
+        true
+    }
+
+    /// Handles events in (time, FIFO) order while their time is at or before `horizon`, then
+    /// sets the clock to `horizon` (if later than now). Events after the horizon stay pending.
+    /// Returns the number of events handled in this call.
+    pub fn run_until<M: Model<Event = E>>(&mut self, model: &mut M, horizon: SimTime) -> u64 {
+        let start = self.handled;
+        while let Some((time, event)) = self.queue.pop_until(horizon) {
+            self.now = time;
+            self.handled += 1;
+            model.handle(event, self);
+        }
+        if horizon > self.now {
+            self.now = horizon;
+        }
+        self.handled - start
+    }
+}
