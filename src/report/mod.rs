@@ -1,1 +1,4 @@
 //! report (being built).
+
+pub mod cascade;
+pub mod design;
