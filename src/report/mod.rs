@@ -1,7 +1,9 @@
 //! Reports: one exporter per format behind [`Exporter`], plus SVG plots and the HTML page.
 //! Reports only read results; they never compute model figures.
 
+pub mod cascade;
 pub mod csv;
+pub mod design;
 pub mod files;
 pub mod json;
 pub mod table;
