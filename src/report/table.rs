@@ -169,7 +169,7 @@ fn answer(out: &mut String, study: &StudyResult) {
     let label = short_name(study, &headline);
     match best {
         Some((layout, f)) => {
-            let r = f.paired.ratio.unwrap_or_default();
+            let r = f.paired.ratio.unwrap_or(crate::experiment::Interval { estimate: f64::NAN, ci95: f64::NAN });
             let _ = writeln!(
                 out,
                 "Answer: {}: {} on-spec {label} per year (95 % CI {} to {}), {} vs {} t/yr; availability {} % vs {} %.",

@@ -58,7 +58,7 @@ pub struct Circuit {
     /// Trains, stages, failures.
     pub spec: CircuitSpec,
     /// The SX split, if the scenario describes it.
-    pub separation: Option<raw::RawSeparation>,
+    pub separation: Option<crate::chem::SeparationSpec>,
 }
 
 /// A validated scenario (the base, one variant or one sweep point).

@@ -3,6 +3,8 @@
 use super::error::FieldPath;
 use super::raw::*;
 use super::{Circuit, Feed, Scenario, Warmup};
+use super::schema;
+use crate::chem::{FeedPhase, ModelKind, SeparationInput, SeparationSpec};
 use crate::engine::DistSpec;
 use crate::plant::{CircuitSpec, Dispatch, FailureSpec, OffSpecPolicy, StageGroupSpec};
 
@@ -147,7 +149,7 @@ fn composition(
 ) -> Vec<(String, f64)> {
     let mut out = Vec::new();
     for (symbol, &fraction) in raw {
-        if crate::chem::Element::from_symbol(symbol).is_none() {
+        if symbol.parse::<crate::chem::Element>().is_err() {
             ck.fail(
                 path.key(symbol),
                 format!("unknown element `{symbol}`: allowed La..Lu, Y, Sc"),
@@ -230,10 +232,11 @@ fn circuit(raw: &RawCircuit, path: &FieldPath, ck: &mut Checker) -> Circuit {
             .as_ref()
             .map(|f| failures(f, &path.key("failures"), ck)),
     };
-    Circuit {
-        spec,
-        separation: raw.separation.clone(),
-    }
+    let separation = raw
+        .separation
+        .as_ref()
+        .and_then(|s| separation(s, &spec, &path.key("separation"), ck));
+    Circuit { spec, separation }
 }
 
 fn stage_group(raw: &RawStageGroup, path: &FieldPath, ck: &mut Checker) -> StageGroupSpec {
@@ -370,4 +373,53 @@ fn given_params(t: &RawDistTable) -> Vec<&'static str> {
         .filter(|(_, set)| *set)
         .map(|(n, _)| *n)
         .collect()
+}
+
+/// Checks a `[circuit.separation]` table with the chemistry core, and that the circuit's stage
+/// chain has one stage per extraction, scrub and strip stage.
+fn separation(raw: &RawSeparation, spec: &CircuitSpec, path: &FieldPath, ck: &mut Checker) -> Option<SeparationSpec> {
+    const PHASES: &[(&str, FeedPhase)] = &[("aqueous", FeedPhase::Aqueous), ("organic", FeedPhase::Organic)];
+    const MODELS: &[(&str, ModelKind)] = &[("loaded", ModelKind::Loaded), ("linear", ModelKind::Linear)];
+    let stages = [
+        ("extraction_stages", raw.extraction_stages),
+        ("scrub_stages", raw.scrub_stages),
+        ("strip_stages", raw.strip_stages.unwrap_or(0)),
+    ];
+    let mut counts = [0usize; 3];
+    for (i, (key, value)) in stages.iter().enumerate() {
+        counts[i] = ck.int(path.key(key), Some(*value), 0, 0, 2000) as usize;
+    }
+    let input = SeparationInput {
+        elements: raw.elements.clone(),
+        feed_composition: raw.feed_composition.clone(),
+        separation_factors: raw.separation_factors.clone(),
+        extractant: raw.extractant.clone(),
+        split_after: raw.split_after.clone(),
+        feed_phase: ck.choice(path.key("feed_phase"), raw.feed_phase.as_deref(), FeedPhase::Aqueous, PHASES),
+        extraction_stages: counts[0],
+        scrub_stages: counts[1],
+        extraction_amount: raw.extraction_amount,
+        scrub_amount: raw.scrub_amount,
+        model: ck.choice(path.key("model"), raw.model.as_deref(), ModelKind::Loaded, MODELS),
+        distribution_ratios: raw.distribution_ratios.clone(),
+        phase_ratio: raw.phase_ratio,
+    };
+    let chain: u32 = spec.stages.iter().map(|g| g.count).sum();
+    let needed = counts.iter().sum::<usize>();
+    if chain as usize != needed {
+        ck.fail(path.clone(), format!(
+            "the stage chain has {chain} stages but the separation needs {needed} (extraction {} + scrub {} + strip {}): make circuit.stages counts add up to {needed}",
+            counts[0], counts[1], counts[2]
+        ));
+    }
+    match SeparationSpec::from_input(&input) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            let message = e.to_string();
+            let field = message.split(':').next().unwrap_or_default().split(['[', ' ']).next().unwrap_or_default();
+            let at = if schema::find(&format!("circuit[].separation.{field}")).is_some() { path.key(field) } else { path.clone() };
+            ck.fail(at, message);
+            None
+        }
+    }
 }

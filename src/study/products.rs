@@ -62,25 +62,21 @@ impl ProductFlows {
                 flows.solutions.push(None);
                 continue;
             };
-            let solution = chem::solve(sep).map_err(|e| {
+            let solution = sep.solve().map_err(|e| {
                 crate::Error::Input(format!("circuit \"{}\": the cascade cannot be solved: {e}", circuit.spec.name))
             })?;
             check_inlet(&inlet, sep.elements(), &circuit.spec.name)?;
-            let residence: Vec<f64> = circuit
-                .spec
-                .stages
-                .iter()
-                .flat_map(|g| std::iter::repeat_n(g.residence.mean(), g.count as usize))
-                .collect();
             let inlet_t: f64 = inlet.iter().map(|(_, m)| m).sum();
-            flows.inventory_t.push(Some(solution.inventory_per_feed(&residence) * inlet_t * lots_per_h));
+            let residence_h = mean_residence(&circuit.spec);
+            let inventory = solution.inventory_factor_reo() * inlet_t * lots_per_h * residence_h;
+            flows.inventory_t.push(Some(inventory));
             let (a, b) = split(&inlet, sep.elements(), &solution);
             let next = scenario.circuits.get(c + 1).and_then(|n| n.separation.as_ref());
             let continues_a = match next {
                 None => None,
                 Some(n) => Some(continuing_outlet(n.elements(), &a, &b, &circuit.spec.name)?),
             };
-            let (purity_a, purity_b) = (solution.purity_a(), solution.purity_b());
+            let (purity_a, purity_b) = (solution.purity_a, solution.purity_b);
             let groups = groups(sep);
             if continues_a != Some(false) {
                 flows.products.push(product(c, "B", &groups.1, purity_b, &b));
@@ -106,13 +102,13 @@ fn feed_masses(scenario: &Scenario, lot_t: f64) -> Result<Masses> {
     if let Some(composition) = &scenario.feed.composition {
         return Ok(composition
             .iter()
-            .filter_map(|(symbol, f)| Element::from_symbol(symbol).map(|e| (e, f * lot_t)))
+            .filter_map(|(symbol, f)| symbol.parse::<Element>().ok().map(|e| (e, f * lot_t)))
             .collect());
     }
     let Some(sep) = scenario.circuits.first().and_then(|c| c.separation.as_ref()) else {
         return Ok(Vec::new());
     };
-    let mass = chem::mole_to_reo_mass_fractions(sep.elements(), sep.feed_composition());
+    let mass = chem::elements::mole_to_reo_mass_fractions(sep.elements(), sep.feed_composition());
     Ok(sep.elements().iter().copied().zip(mass.into_iter().map(|f| f * lot_t)).collect())
 }
 
@@ -135,7 +131,7 @@ fn split(inlet: &Masses, elements: &[Element], solution: &CascadeSolution) -> (M
     let mut b = Vec::new();
     for (element, mass) in inlet {
         let i = elements.iter().position(|e| e == element).unwrap_or(0);
-        let to_a = solution.split_to_a()[i];
+        let to_a = solution.split_to_a[i];
         a.push((*element, mass * to_a));
         b.push((*element, mass * (1.0 - to_a)));
     }
@@ -180,4 +176,11 @@ fn product(circuit: usize, outlet: &'static str, group: &[Element], purity: f64,
         purity,
         t_reo_per_lot: masses.iter().map(|(_, m)| m).sum(),
     }
+}
+
+/// Mean stage residence time along a train, hours (the stages of a circuit's chain).
+fn mean_residence(spec: &crate::plant::CircuitSpec) -> f64 {
+    let stages: u32 = spec.stages.iter().map(|g| g.count).sum();
+    let total: f64 = spec.stages.iter().map(|g| g.residence.mean() * f64::from(g.count)).sum();
+    total / f64::from(stages.max(1))
 }
