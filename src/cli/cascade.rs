@@ -23,7 +23,9 @@ pub fn run(args: Args) -> Result<()> {
     let mut tables = Vec::new();
     let mut values = Vec::new();
     for circuit in &scenario.circuits {
-        let Some(sep) = &circuit.separation else { continue };
+        let Some(sep) = &circuit.separation else {
+            continue;
+        };
         let name = &circuit.spec.name;
         let solution = sep
             .solve()
@@ -44,7 +46,9 @@ pub fn run(args: Args) -> Result<()> {
         }
         Format::Table => tables.join("\n"),
         Format::Csv => {
-            return Err(Error::Input("--format csv is not available for `cascade`; use table or json".into()));
+            return Err(Error::Input(
+                "--format csv is not available for `cascade`; use table or json".into(),
+            ));
         }
     };
     super::print_stdout(&text)

@@ -1,10 +1,10 @@
 //! `reesim run`: simulate a scenario's base and variants and report on-spec output with CIs.
 
 use super::Format;
+use crate::Result;
 use crate::report;
 use crate::scenario::ScenarioSource;
 use crate::study::{self, RunOptions};
-use crate::Result;
 use std::path::PathBuf;
 
 /// Flags shared by the simulating subcommands.

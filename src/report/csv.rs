@@ -1,8 +1,8 @@
 //! CSV reports: the summary (one row per layout and figure) and the per-replication rows.
 
 use super::Exporter;
-use crate::study::StudyResult;
 use crate::Result;
+use crate::study::StudyResult;
 
 /// One row per layout and figure: mean, ci95, sd, min, max, unit.
 pub struct SummaryCsvExporter;
@@ -11,13 +11,26 @@ impl Exporter for SummaryCsvExporter {
     fn export(&self, study: &StudyResult) -> Result<String> {
         let mut w = ::csv::Writer::from_writer(Vec::new());
         let io = |e: ::csv::Error| crate::Error::Internal(format!("CSV encoding failed: {e}"));
-        w.write_record(["layout", "figure", "unit", "mean", "ci95", "sd", "min", "max", "n"]).map_err(io)?;
+        w.write_record([
+            "layout", "figure", "unit", "mean", "ci95", "sd", "min", "max", "n",
+        ])
+        .map_err(io)?;
         for layout in &study.layouts {
             for s in &layout.summaries {
                 let st = s.stats;
                 let nums = [st.mean, st.ci95, st.sd, st.min, st.max].map(cell);
-                w.write_record([layout.name.as_str(), &s.name, &s.unit, &nums[0], &nums[1], &nums[2], &nums[3], &nums[4], &st.n.to_string()])
-                    .map_err(io)?;
+                w.write_record([
+                    layout.name.as_str(),
+                    &s.name,
+                    &s.unit,
+                    &nums[0],
+                    &nums[1],
+                    &nums[2],
+                    &nums[3],
+                    &nums[4],
+                    &st.n.to_string(),
+                ])
+                .map_err(io)?;
             }
         }
         finish(w)
@@ -28,9 +41,14 @@ impl Exporter for SummaryCsvExporter {
 pub fn replications_csv(study: &StudyResult) -> Result<String> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let io = |e: ::csv::Error| crate::Error::Internal(format!("CSV encoding failed: {e}"));
-    let names: Vec<String> = study.layouts[0].replications.first().map_or(Vec::new(), |f| {
-        f.iter().map(|f| format!("{} [{}]", f.name, f.unit)).collect()
-    });
+    let names: Vec<String> = study.layouts[0]
+        .replications
+        .first()
+        .map_or(Vec::new(), |f| {
+            f.iter()
+                .map(|f| format!("{} [{}]", f.name, f.unit))
+                .collect()
+        });
     let mut header = vec!["layout".to_string(), "replication".to_string()];
     header.extend(names);
     w.write_record(&header).map_err(io)?;
@@ -46,10 +64,16 @@ pub fn replications_csv(study: &StudyResult) -> Result<String> {
 
 /// A number cell; empty when not finite (never "NaN").
 fn cell(x: f64) -> String {
-    if x.is_finite() { format!("{x}") } else { String::new() }
+    if x.is_finite() {
+        format!("{x}")
+    } else {
+        String::new()
+    }
 }
 
 fn finish(w: ::csv::Writer<Vec<u8>>) -> Result<String> {
-    let bytes = w.into_inner().map_err(|e| crate::Error::Internal(format!("CSV encoding failed: {e}")))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| crate::Error::Internal(format!("CSV encoding failed: {e}")))?;
     String::from_utf8(bytes).map_err(|e| crate::Error::Internal(format!("CSV is not UTF-8: {e}")))
 }

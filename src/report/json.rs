@@ -2,10 +2,10 @@
 //! `{ "mean", "ci95", "unit", ... }`; keys are stable snake_case.
 
 use super::Exporter;
+use crate::Result;
 use crate::experiment::{FigureComparison, FigureSummary};
 use crate::study::{LayoutResult, StudyResult};
-use crate::Result;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 /// Writes the study as pretty-printed JSON.
 pub struct JsonExporter;
@@ -119,7 +119,9 @@ fn products(layout: &LayoutResult) -> Value {
 fn vs_base(comparison: &[FigureComparison]) -> Value {
     let mut map = Map::new();
     for c in comparison {
-        let ratio = c.paired.ratio.map(|r| json!({ "estimate": finite(r.estimate), "ci95": finite(r.ci95), "unit": "1" }));
+        let ratio = c.paired.ratio.map(
+            |r| json!({ "estimate": finite(r.estimate), "ci95": finite(r.ci95), "unit": "1" }),
+        );
         map.insert(
             c.name.clone(),
             json!({

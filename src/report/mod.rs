@@ -8,8 +8,8 @@ pub mod files;
 pub mod json;
 pub mod table;
 
-use crate::study::StudyResult;
 use crate::Result;
+use crate::study::StudyResult;
 
 /// Renders a study in one format.
 pub trait Exporter {

@@ -1,10 +1,10 @@
 //! The terminal table: headline figures per layout with 95 % CIs, gains against the base, and
 //! one sentence with the answer.
 
-use super::{num, Exporter};
+use super::{Exporter, num};
+use crate::Result;
 use crate::experiment::{FigureComparison, FigureSummary};
 use crate::study::{LayoutResult, StudyResult};
-use crate::Result;
 use std::fmt::Write;
 
 /// Aligned text for a terminal.
@@ -23,7 +23,12 @@ impl Exporter for TableExporter {
 
 fn header(out: &mut String, study: &StudyResult) {
     let base = &study.layouts[0];
-    let _ = writeln!(out, "reesim {}: {}", env!("CARGO_PKG_VERSION"), study.scenario);
+    let _ = writeln!(
+        out,
+        "reesim {}: {}",
+        env!("CARGO_PKG_VERSION"),
+        study.scenario
+    );
     let _ = writeln!(
         out,
         "{} replications x {} d, seed {}, statistics after a {} h warm-up; ± is the 95 % CI half-width",
@@ -50,18 +55,38 @@ fn shown(summary: &FigureSummary) -> bool {
     let n = summary.name.as_str();
     n.starts_with("on_spec_")
         || n.ends_with("_inventory")
-        || matches!(n, "availability" | "lost_feed" | "off_spec" | "wip" | "lead_time" | "throughput")
+        || matches!(
+            n,
+            "availability" | "lost_feed" | "off_spec" | "wip" | "lead_time" | "throughput"
+        )
 }
 
 fn figures_table(out: &mut String, study: &StudyResult) {
-    let labels: Vec<String> = study.layouts[0].summaries.iter().filter(|s| shown(s)).map(|s| label(study, s)).collect();
-    let name_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(10).max(10);
+    let labels: Vec<String> = study.layouts[0]
+        .summaries
+        .iter()
+        .filter(|s| shown(s))
+        .map(|s| label(study, s))
+        .collect();
+    let name_width = labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(10)
+        .max(10);
     let cells: Vec<Vec<String>> = study
         .layouts
         .iter()
         .map(|l| l.summaries.iter().filter(|s| shown(s)).map(cell).collect())
         .collect();
-    let col_width = cells.iter().flatten().map(|c| c.chars().count()).chain(study.layouts.iter().map(|l| l.name.chars().count())).max().unwrap_or(12) + 2;
+    let col_width = cells
+        .iter()
+        .flatten()
+        .map(|c| c.chars().count())
+        .chain(study.layouts.iter().map(|l| l.name.chars().count()))
+        .max()
+        .unwrap_or(12)
+        + 2;
     let _ = write!(out, "{:<name_width$}", "figure");
     for l in &study.layouts {
         let _ = write!(out, "{:>col_width$}", l.name);
@@ -88,7 +113,11 @@ fn label(study: &StudyResult, s: &FigureSummary) -> String {
         "wip" => "lots in process".to_string(),
         "lead_time" => "lead time".to_string(),
         "throughput" => "on-spec lots".to_string(),
-        n => match flows.products.iter().find(|p| n == format!("on_spec_{}", p.key)) {
+        n => match flows
+            .products
+            .iter()
+            .find(|p| n == format!("on_spec_{}", p.key))
+        {
             Some(p) => format!("on-spec {}", p.label),
             None => n.replace('_', " "),
         },
@@ -100,7 +129,11 @@ fn cell(s: &FigureSummary) -> String {
     let scale = if s.unit == "fraction" { 100.0 } else { 1.0 };
     let unit = if s.unit == "fraction" { " %" } else { "" };
     if s.stats.ci95.is_finite() {
-        format!("{} ± {}{unit}", num(s.stats.mean * scale, 4), num(s.stats.ci95 * scale, 2))
+        format!(
+            "{} ± {}{unit}",
+            num(s.stats.mean * scale, 4),
+            num(s.stats.ci95 * scale, 2)
+        )
     } else {
         format!("{}{unit}", num(s.stats.mean * scale, 4))
     }
@@ -110,11 +143,16 @@ fn gains(out: &mut String, study: &StudyResult) {
     if study.comparisons.is_empty() {
         return;
     }
-    let _ = writeln!(out, "Change against the base (paired over replications with common random numbers; * = significant at 95 %):");
+    let _ = writeln!(
+        out,
+        "Change against the base (paired over replications with common random numbers; * = significant at 95 %):"
+    );
     for (layout, comparison) in study.layouts[1..].iter().zip(&study.comparisons) {
         let parts: Vec<String> = comparison
             .iter()
-            .filter(|c| c.name.starts_with("on_spec_") || c.name == "availability" || c.name == "lost_feed")
+            .filter(|c| {
+                c.name.starts_with("on_spec_") || c.name == "availability" || c.name == "lost_feed"
+            })
             .map(|c| gain_text(study, c))
             .collect();
         let _ = writeln!(out, "  {}: {}", layout.name, parts.join("; "));
@@ -153,7 +191,11 @@ fn short_name(study: &StudyResult, key: &str) -> String {
 }
 
 fn pct(x: f64) -> String {
-    if x.is_finite() { format!("{:+.1} %", x * 100.0) } else { "n/a".into() }
+    if x.is_finite() {
+        format!("{:+.1} %", x * 100.0)
+    } else {
+        "n/a".into()
+    }
 }
 
 /// One sentence: the variant with the largest on-spec output gain, or the base alone.
@@ -163,13 +205,26 @@ fn answer(out: &mut String, study: &StudyResult) {
         .iter()
         .zip(&study.comparisons)
         .filter_map(|(l, c)| c.iter().find(|f| f.name == headline).map(|f| (l, f)))
-        .max_by(|a, b| a.1.paired.difference.estimate.total_cmp(&b.1.paired.difference.estimate));
+        .max_by(|a, b| {
+            a.1.paired
+                .difference
+                .estimate
+                .total_cmp(&b.1.paired.difference.estimate)
+        });
     let base = &study.layouts[0];
-    let value = |l: &LayoutResult, key: &str| l.summaries.iter().find(|s| s.name == key).map_or(f64::NAN, |s| s.stats.mean);
+    let value = |l: &LayoutResult, key: &str| {
+        l.summaries
+            .iter()
+            .find(|s| s.name == key)
+            .map_or(f64::NAN, |s| s.stats.mean)
+    };
     let label = short_name(study, &headline);
     match best {
         Some((layout, f)) => {
-            let r = f.paired.ratio.unwrap_or(crate::experiment::Interval { estimate: f64::NAN, ci95: f64::NAN });
+            let r = f.paired.ratio.unwrap_or(crate::experiment::Interval {
+                estimate: f64::NAN,
+                ci95: f64::NAN,
+            });
             let _ = writeln!(
                 out,
                 "Answer: {}: {} on-spec {label} per year (95 % CI {} to {}), {} vs {} t/yr; availability {} % vs {} %.",

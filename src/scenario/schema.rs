@@ -162,12 +162,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The scenario reference as a Markdown table (the README embeds it verbatim).
 pub fn reference_markdown() -> String {
-    let mut out = String::from("| key | type and unit | default | allowed |\n|---|---|---|---|\n");
+    let mut out = String::from("| key | meaning | type and unit | default | allowed |\n");
+    out += "|---|---|---|---|---|\n";
     for k in KEYS {
-        out += &format!(
-            "| `{}` | {} | {} | {} |\n",
-            k.path, k.kind, k.default, k.range
-        );
+        let row = [k.doc, k.kind, k.default, k.range].join(" | ");
+        out += &format!("| `{}` | {row} |\n", k.path);
     }
     out += "\nA distribution is a bare duration (a fixed value) or a table with these keys:\n\n";
     out += "| key | meaning | type and unit | applies to and allowed |\n|---|---|---|---|\n";

@@ -2,8 +2,8 @@
 
 use super::error::FieldPath;
 use super::raw::*;
-use super::{Circuit, Feed, Scenario, Warmup};
 use super::schema;
+use super::{Circuit, Feed, Scenario, Warmup};
 use crate::chem::{FeedPhase, ModelKind, SeparationInput, SeparationSpec};
 use crate::engine::DistSpec;
 use crate::plant::{CircuitSpec, Dispatch, FailureSpec, OffSpecPolicy, StageGroupSpec};
@@ -377,9 +377,18 @@ fn given_params(t: &RawDistTable) -> Vec<&'static str> {
 
 /// Checks a `[circuit.separation]` table with the chemistry core, and that the circuit's stage
 /// chain has one stage per extraction, scrub and strip stage.
-fn separation(raw: &RawSeparation, spec: &CircuitSpec, path: &FieldPath, ck: &mut Checker) -> Option<SeparationSpec> {
-    const PHASES: &[(&str, FeedPhase)] = &[("aqueous", FeedPhase::Aqueous), ("organic", FeedPhase::Organic)];
-    const MODELS: &[(&str, ModelKind)] = &[("loaded", ModelKind::Loaded), ("linear", ModelKind::Linear)];
+fn separation(
+    raw: &RawSeparation,
+    spec: &CircuitSpec,
+    path: &FieldPath,
+    ck: &mut Checker,
+) -> Option<SeparationSpec> {
+    const PHASES: &[(&str, FeedPhase)] = &[
+        ("aqueous", FeedPhase::Aqueous),
+        ("organic", FeedPhase::Organic),
+    ];
+    const MODELS: &[(&str, ModelKind)] =
+        &[("loaded", ModelKind::Loaded), ("linear", ModelKind::Linear)];
     let stages = [
         ("extraction_stages", raw.extraction_stages),
         ("scrub_stages", raw.scrub_stages),
@@ -395,12 +404,22 @@ fn separation(raw: &RawSeparation, spec: &CircuitSpec, path: &FieldPath, ck: &mu
         separation_factors: raw.separation_factors.clone(),
         extractant: raw.extractant.clone(),
         split_after: raw.split_after.clone(),
-        feed_phase: ck.choice(path.key("feed_phase"), raw.feed_phase.as_deref(), FeedPhase::Aqueous, PHASES),
+        feed_phase: ck.choice(
+            path.key("feed_phase"),
+            raw.feed_phase.as_deref(),
+            FeedPhase::Aqueous,
+            PHASES,
+        ),
         extraction_stages: counts[0],
         scrub_stages: counts[1],
         extraction_amount: raw.extraction_amount,
         scrub_amount: raw.scrub_amount,
-        model: ck.choice(path.key("model"), raw.model.as_deref(), ModelKind::Loaded, MODELS),
+        model: ck.choice(
+            path.key("model"),
+            raw.model.as_deref(),
+            ModelKind::Loaded,
+            MODELS,
+        ),
         distribution_ratios: raw.distribution_ratios.clone(),
         phase_ratio: raw.phase_ratio,
     };
@@ -416,8 +435,18 @@ fn separation(raw: &RawSeparation, spec: &CircuitSpec, path: &FieldPath, ck: &mu
         Ok(s) => Some(s),
         Err(e) => {
             let message = e.to_string();
-            let field = message.split(':').next().unwrap_or_default().split(['[', ' ']).next().unwrap_or_default();
-            let at = if schema::find(&format!("circuit[].separation.{field}")).is_some() { path.key(field) } else { path.clone() };
+            let field = message
+                .split(':')
+                .next()
+                .unwrap_or_default()
+                .split(['[', ' '])
+                .next()
+                .unwrap_or_default();
+            let at = if schema::find(&format!("circuit[].separation.{field}")).is_some() {
+                path.key(field)
+            } else {
+                path.clone()
+            };
             ck.fail(at, message);
             None
         }

@@ -27,7 +27,10 @@ pub fn figures(result: &ReplicationResult, flows: &ProductFlows, horizon_h: f64)
     let per_year = |lots_per_h: f64, t_per_lot: f64| lots_per_h * HOURS_PER_YEAR * t_per_lot;
     let mut total = 0.0;
     for p in &flows.products {
-        let t = per_year(result.circuits[p.circuit].throughput_lots_per_h, p.t_reo_per_lot);
+        let t = per_year(
+            result.circuits[p.circuit].throughput_lots_per_h,
+            p.t_reo_per_lot,
+        );
         total += t;
         out.push(Figure::new(format!("on_spec_{}", p.key), "t REO/yr", t));
     }
@@ -35,7 +38,11 @@ pub fn figures(result: &ReplicationResult, flows: &ProductFlows, horizon_h: f64)
         total = per_year(result.throughput_lots_per_h, flows.feed_t_reo_per_lot);
     }
     out.push(Figure::new("on_spec_reo", "t REO/yr", total));
-    out.push(Figure::new("throughput", "lots/h", result.throughput_lots_per_h));
+    out.push(Figure::new(
+        "throughput",
+        "lots/h",
+        result.throughput_lots_per_h,
+    ));
     out.push(Figure::new("availability", "fraction", result.availability));
     out.push(Figure::new("lead_time", "h", result.lead_time_h.mean));
     out.push(Figure::new("lead_time_p90", "h", result.lead_time_h.p90));
@@ -43,17 +50,33 @@ pub fn figures(result: &ReplicationResult, flows: &ProductFlows, horizon_h: f64)
     let run_years = horizon_h / HOURS_PER_YEAR;
     let lost_t = result.lots.lost as f64 * flows.feed_t_reo_per_lot / run_years;
     out.push(Figure::new("lost_feed", "t REO/yr", lost_t));
-    out.push(Figure::new("off_spec", "lots/yr", result.lots.off_spec as f64 / run_years));
+    out.push(Figure::new(
+        "off_spec",
+        "lots/yr",
+        result.lots.off_spec as f64 / run_years,
+    ));
     for p in &flows.products {
-        out.push(Figure::new(format!("purity_{}", p.key), "mol fraction", p.purity));
+        out.push(Figure::new(
+            format!("purity_{}", p.key),
+            "mol fraction",
+            p.purity,
+        ));
     }
     for (c, circuit) in result.circuits.iter().enumerate() {
         let key = snake(&circuit.name);
-        out.push(Figure::new(format!("{key}_availability"), "fraction", circuit.availability));
+        out.push(Figure::new(
+            format!("{key}_availability"),
+            "fraction",
+            circuit.availability,
+        ));
         let (busy, blocked) = stage_means(circuit);
         out.push(Figure::new(format!("{key}_utilisation"), "fraction", busy));
         out.push(Figure::new(format!("{key}_blocked"), "fraction", blocked));
-        out.push(Figure::new(format!("{key}_starved"), "fraction", circuit.starved));
+        out.push(Figure::new(
+            format!("{key}_starved"),
+            "fraction",
+            circuit.starved,
+        ));
         if let Some(inventory) = flows.inventory_t.get(c).copied().flatten() {
             out.push(Figure::new(format!("{key}_inventory"), "t REO", inventory));
         }

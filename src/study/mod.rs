@@ -4,12 +4,10 @@
 pub mod figures;
 pub mod products;
 
-use crate::experiment::{
-    self, Figure, FigureComparison, FigureSummary, Truncation, WarmupReport,
-};
+use crate::Result;
+use crate::experiment::{self, Figure, FigureComparison, FigureSummary, Truncation, WarmupReport};
 use crate::plant::{self, LotCounts, ReplicationResult, SERIES_BINS};
 use crate::scenario::{Scenario, Warmup};
-use crate::Result;
 use products::ProductFlows;
 
 /// Run settings that the command line may override.
@@ -86,17 +84,28 @@ pub fn run(base: &Scenario, variants: &[Scenario], options: RunOptions) -> Resul
 }
 
 /// Simulates one layout over `reps` replications.
-pub fn layout(name: &str, scenario: &Scenario, seed: u64, reps: u32, threads: Option<usize>) -> Result<LayoutResult> {
+pub fn layout(
+    name: &str,
+    scenario: &Scenario,
+    seed: u64,
+    reps: u32,
+    threads: Option<usize>,
+) -> Result<LayoutResult> {
     let flows = ProductFlows::of(scenario)?;
     let (warmup_h, warmup_auto) = match scenario.warmup {
         Warmup::Fixed(h) => (h, None),
         Warmup::Auto => {
             let report = auto_warmup(scenario, seed, reps, threads)?;
-            (report.overall.time(scenario.horizon_h / SERIES_BINS as f64), Some(report))
+            (
+                report.overall.time(scenario.horizon_h / SERIES_BINS as f64),
+                Some(report),
+            )
         }
     };
     let spec = scenario.plant_spec(warmup_h);
-    let results = experiment::run_replications(0..u64::from(reps), threads, |r| plant::simulate(&spec, seed, r))?;
+    let results = experiment::run_replications(0..u64::from(reps), threads, |r| {
+        plant::simulate(&spec, seed, r)
+    })?;
     let replications: Vec<Vec<Figure>> = results
         .iter()
         .map(|r| figures::figures(r, &flows, scenario.horizon_h))
@@ -125,9 +134,16 @@ pub fn layout(name: &str, scenario: &Scenario, seed: u64, reps: u32, threads: Op
 }
 
 /// Pilot runs without warm-up; MSER-5 on their output series picks the truncation.
-fn auto_warmup(scenario: &Scenario, seed: u64, reps: u32, threads: Option<usize>) -> Result<WarmupReport> {
+fn auto_warmup(
+    scenario: &Scenario,
+    seed: u64,
+    reps: u32,
+    threads: Option<usize>,
+) -> Result<WarmupReport> {
     let spec = scenario.plant_spec(0.0);
-    let series = experiment::run_replications(0..u64::from(reps), threads, |r| plant::simulate(&spec, seed, r).series)?;
+    let series = experiment::run_replications(0..u64::from(reps), threads, |r| {
+        plant::simulate(&spec, seed, r).series
+    })?;
     let slices: Vec<&[f64]> = series.iter().map(Vec::as_slice).collect();
     Ok(experiment::mser5_replications(&slices))
 }

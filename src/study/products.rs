@@ -6,9 +6,9 @@
 //! (organic) and B (raffinate) outlets by the solved fraction. With circuits in series, the
 //! outlet that holds the next circuit's elements continues; the other outlet is a product.
 
+use crate::Result;
 use crate::chem::{self, CascadeSolution, Element};
 use crate::scenario::Scenario;
-use crate::Result;
 
 /// One product stream of the plant.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,7 +52,11 @@ impl ProductFlows {
         let lots_per_h = 1.0 / scenario.feed.interarrival.mean();
         let mut inlet = feed_masses(scenario, lot_t)?;
         let mut flows = ProductFlows {
-            circuit_names: scenario.circuits.iter().map(|c| c.spec.name.clone()).collect(),
+            circuit_names: scenario
+                .circuits
+                .iter()
+                .map(|c| c.spec.name.clone())
+                .collect(),
             feed_t_reo_per_lot: lot_t,
             ..Default::default()
         };
@@ -63,7 +67,10 @@ impl ProductFlows {
                 continue;
             };
             let solution = sep.solve().map_err(|e| {
-                crate::Error::Input(format!("circuit \"{}\": the cascade cannot be solved: {e}", circuit.spec.name))
+                crate::Error::Input(format!(
+                    "circuit \"{}\": the cascade cannot be solved: {e}",
+                    circuit.spec.name
+                ))
             })?;
             check_inlet(&inlet, sep.elements(), &circuit.spec.name)?;
             let inlet_t: f64 = inlet.iter().map(|(_, m)| m).sum();
@@ -71,7 +78,10 @@ impl ProductFlows {
             let inventory = solution.inventory_factor_reo() * inlet_t * lots_per_h * residence_h;
             flows.inventory_t.push(Some(inventory));
             let (a, b) = split(&inlet, sep.elements(), &solution);
-            let next = scenario.circuits.get(c + 1).and_then(|n| n.separation.as_ref());
+            let next = scenario
+                .circuits
+                .get(c + 1)
+                .and_then(|n| n.separation.as_ref());
             let continues_a = match next {
                 None => None,
                 Some(n) => Some(continuing_outlet(n.elements(), &a, &b, &circuit.spec.name)?),
@@ -79,10 +89,14 @@ impl ProductFlows {
             let (purity_a, purity_b) = (solution.purity_a, solution.purity_b);
             let groups = groups(sep);
             if continues_a != Some(false) {
-                flows.products.push(product(c, "B", &groups.1, purity_b, &b));
+                flows
+                    .products
+                    .push(product(c, "B", &groups.1, purity_b, &b));
             }
             if continues_a != Some(true) {
-                flows.products.push(product(c, "A", &groups.0, purity_a, &a));
+                flows
+                    .products
+                    .push(product(c, "A", &groups.0, purity_a, &a));
             }
             inlet = match continues_a {
                 Some(true) => a,
@@ -105,11 +119,20 @@ fn feed_masses(scenario: &Scenario, lot_t: f64) -> Result<Masses> {
             .filter_map(|(symbol, f)| symbol.parse::<Element>().ok().map(|e| (e, f * lot_t)))
             .collect());
     }
-    let Some(sep) = scenario.circuits.first().and_then(|c| c.separation.as_ref()) else {
+    let Some(sep) = scenario
+        .circuits
+        .first()
+        .and_then(|c| c.separation.as_ref())
+    else {
         return Ok(Vec::new());
     };
     let mass = chem::elements::mole_to_reo_mass_fractions(sep.elements(), sep.feed_composition());
-    Ok(sep.elements().iter().copied().zip(mass.into_iter().map(|f| f * lot_t)).collect())
+    Ok(sep
+        .elements()
+        .iter()
+        .copied()
+        .zip(mass.into_iter().map(|f| f * lot_t))
+        .collect())
 }
 
 /// Every element with mass in the inlet must be one the separation handles.
@@ -143,7 +166,11 @@ fn split(inlet: &Masses, elements: &[Element], solution: &CascadeSolution) -> (M
 fn continuing_outlet(next: &[Element], a: &Masses, b: &Masses, circuit: &str) -> Result<bool> {
     let share = |m: &Masses| {
         let total: f64 = m.iter().map(|(_, x)| x).sum();
-        let inside: f64 = m.iter().filter(|(e, _)| next.contains(e)).map(|(_, x)| x).sum();
+        let inside: f64 = m
+            .iter()
+            .filter(|(e, _)| next.contains(e))
+            .map(|(_, x)| x)
+            .sum();
         if total > 0.0 { inside / total } else { 0.0 }
     };
     let (sa, sb) = (share(a), share(b));
@@ -161,14 +188,24 @@ fn groups(sep: &chem::SeparationSpec) -> (Vec<Element>, Vec<Element>) {
     (a.to_vec(), b.to_vec())
 }
 
-fn product(circuit: usize, outlet: &'static str, group: &[Element], purity: f64, masses: &Masses) -> Product {
+fn product(
+    circuit: usize,
+    outlet: &'static str,
+    group: &[Element],
+    purity: f64,
+    masses: &Masses,
+) -> Product {
     let symbols: Vec<String> = group.iter().map(|e| e.symbol().to_string()).collect();
     let label = match group {
         [single] => single.oxide_formula(),
         _ => format!("{} REO", symbols.join("-")),
     };
     Product {
-        key: symbols.iter().map(|s| s.to_lowercase()).collect::<Vec<_>>().join("_"),
+        key: symbols
+            .iter()
+            .map(|s| s.to_lowercase())
+            .collect::<Vec<_>>()
+            .join("_"),
         label,
         circuit,
         outlet,
@@ -181,6 +218,10 @@ fn product(circuit: usize, outlet: &'static str, group: &[Element], purity: f64,
 /// Mean stage residence time along a train, hours (the stages of a circuit's chain).
 fn mean_residence(spec: &crate::plant::CircuitSpec) -> f64 {
     let stages: u32 = spec.stages.iter().map(|g| g.count).sum();
-    let total: f64 = spec.stages.iter().map(|g| g.residence.mean() * f64::from(g.count)).sum();
+    let total: f64 = spec
+        .stages
+        .iter()
+        .map(|g| g.residence.mean() * f64::from(g.count))
+        .sum();
     total / f64::from(stages.max(1))
 }
