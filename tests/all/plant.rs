@@ -571,3 +571,15 @@ fn same_seed_same_result_other_replication_differs() {
     assert_ne!(a.lead_time_h, b.lead_time_h);
     assert_ne!(a, checked(&spec, 6, 0));
 }
+
+#[test]
+fn arrival_stream_is_common_to_layouts() {
+    // The arrival process has its own stream: changing the number of trains (which adds
+    // residence and failure streams) leaves the arrivals, hence the lot count, unchanged.
+    let one = independent(DistSpec::lognormal(0.5, 0.3).unwrap());
+    let mut six = one.clone();
+    six.circuits[0].trains = 6;
+    let (a, b) = (checked(&one, 9, 3), checked(&six, 9, 3));
+    assert_eq!(a.lots.arrived, b.lots.arrived);
+    assert_ne!(a.lots.departed, b.lots.departed);
+}
