@@ -11,7 +11,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use reesim::engine::DistSpec;
 use reesim::plant::{
     CircuitSpec, Dispatch, FailureSpec, FeedSpec, OffSpecPolicy, PlantSpec, StageGroupSpec,
-    simulate,
+    simulate, simulate_trains_parallel,
 };
 
 /// The bench scenario; `horizon_h` sets the run length.
@@ -56,6 +56,23 @@ fn plant(c: &mut Criterion) {
     group.throughput(Throughput::Elements(events));
     group.bench_function("8x100_shortest_queue_lognormal_breakdowns", |b| {
         b.iter(|| black_box(simulate(black_box(&spec), 42, 0)))
+    });
+    // Issue 4 item 7: the same plant with non-interacting trains (round robin without skipping,
+    // unlimited crews, scrap), sequential vs one sub-model per train on the rayon pool.
+    let mut independent = spec.clone();
+    let c = &mut independent.circuits[0];
+    c.dispatch = Dispatch::RoundRobin;
+    c.skip_down_trains = false;
+    let f = c.failures.as_mut().unwrap();
+    f.repair_crews = None;
+    f.off_spec = OffSpecPolicy::Scrap;
+    let events = simulate(&independent, 42, 0).events;
+    group.throughput(Throughput::Elements(events));
+    group.bench_function("8x100_round_robin_sequential", |b| {
+        b.iter(|| black_box(simulate(black_box(&independent), 42, 0)))
+    });
+    group.bench_function("8x100_round_robin_train_parallel", |b| {
+        b.iter(|| black_box(simulate_trains_parallel(black_box(&independent), 42, 0)))
     });
     group.finish();
 }

@@ -332,6 +332,21 @@ mod tests {
     }
 
     #[test]
+    fn serde_form_is_tagged_by_dist() {
+        let d: DistSpec =
+            serde_json::from_str(r#"{"dist":"lognormal","mean":0.5,"cv":0.1}"#).unwrap();
+        assert_eq!(d, DistSpec::lognormal(0.5, 0.1).unwrap());
+        let e: DistSpec =
+            serde_json::from_str(r#"{"dist":"empirical","values":[1.0,2.0]}"#).unwrap();
+        assert_eq!(e.mean(), 1.5);
+        assert!(
+            serde_json::from_str::<DistSpec>(r#"{"dist":"exponential","mean":1,"cv":2}"#).is_err()
+        );
+        let back: DistSpec = serde_json::from_str(&serde_json::to_string(&d).unwrap()).unwrap();
+        assert_eq!(back, d);
+    }
+
+    #[test]
     fn rejects_bad_parameters() {
         assert!(DistSpec::exponential(0.0).is_err());
         assert!(DistSpec::lognormal(1.0, -0.1).is_err());

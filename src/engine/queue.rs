@@ -233,14 +233,12 @@ mod tests {
         let mut q = EventQueue::with_capacity(4);
         let mut expected = Vec::new();
         // Interleave pushes and pops, with many equal times, against a sorted reference.
-        let mut pending: Vec<(f64, u64, u32)> = Vec::new();
-        let mut seq = 0;
-        for i in 0..5000u32 {
+        let mut pending: Vec<(f64, usize, u32)> = Vec::new();
+        for (seq, i) in (0..5000u32).enumerate() {
             let t = (mix64(u64::from(i)) % 50) as f64 * 0.5;
             let t = t.max(expected.last().map_or(0.0, |&(t, _)| t));
             q.push(SimTime::from_hours(t), i);
             pending.push((t, seq, i));
-            seq += 1;
             if i % 3 == 0 {
                 pending.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
                 let (t, _, e) = pending.remove(0);

@@ -30,7 +30,7 @@ impl Ev {
     /// End of service of `lot` (< 2^30) whose token is `token`.
     #[inline]
     pub fn done(lot: u32, token: u32) -> Ev {
-        debug_assert!(lot < 1 << 30);
+        debug_assert!(lot < super::lots::MAX_LOTS);
         Ev((DONE << KIND_SHIFT) | (u64::from(lot) << 32) | u64::from(token))
     }
 

@@ -7,6 +7,9 @@
 /// "No lot": the end of a list.
 pub(crate) const NIL: u32 = u32::MAX;
 
+/// Lots the plant can hold at once (lot ids are packed into 30 bits of an event).
+pub(crate) const MAX_LOTS: u32 = 1 << 30;
+
 /// Where a lot is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum LotState {
@@ -84,8 +87,8 @@ impl Lots {
         }
         let id = u32::try_from(self.slots.len())
             .ok()
-            .filter(|&id| id < NIL)
-            .expect("lot slab full");
+            .filter(|&id| id < MAX_LOTS)
+            .expect("more than 2^30 lots in the plant at once");
         self.slots.push(Lot {
             arrived,
             end: 0.0,

@@ -43,7 +43,8 @@ pub struct LeadTime {
 /// Figures of one stage group of a circuit, averaged over its stages and trains.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StageGroupResult {
-    /// Time-average fraction of capacity holding a lot in service (not blocked), 0..1.
+    /// Time-average fraction of capacity holding a lot in service (not blocked), 0..1. A
+    /// service frozen by a breakdown counts as in service (the lot holds the place).
     pub utilisation: f64,
     /// Time-average fraction of capacity holding a finished lot that cannot move on, 0..1.
     pub blocked: f64,

@@ -33,7 +33,12 @@ pub enum Execution {
 
 /// Simulates replication `replication` of `spec` with the RNG streams of `seed`: one event
 /// loop over [0, horizon]. Deterministic: the same arguments give the same result, field for
-/// field.
+/// field. Events at exactly the horizon are handled. Negative draws of a duration (possible
+/// with `uniform`, `triangular`, `fixed` or `empirical` specs) count as 0 h.
+///
+/// # Panics
+/// If the mean inter-arrival time is not > 0 (the run would never advance); the scenario
+/// layer must reject such input.
 pub fn simulate(spec: &PlantSpec, seed: u64, replication: u64) -> ReplicationResult {
     let (plant, events) = run(spec, seed, replication, None);
     plant.stats.finish(spec, replication, events)
