@@ -72,7 +72,8 @@ pub fn to_json(name: &str, s: &CascadeSolution) -> Value {
 /// group's share in each phase, with the key elements' aqueous fractions).
 pub fn to_table(name: &str, s: &CascadeSolution) -> String {
     let k = s.split_after;
-    let group = |r: &[crate::chem::Element]| r.iter().map(|e| e.symbol()).collect::<Vec<_>>().join("+");
+    let group =
+        |r: &[crate::chem::Element]| r.iter().map(|e| e.symbol()).collect::<Vec<_>>().join("+");
     let (a_name, b_name) = (group(&s.elements[k + 1..]), group(&s.elements[..=k]));
     let mut t = format!(
         "Circuit {name}: {b_name} | {a_name} split, {} feed, n = {} extraction + m = {} scrub stages\n\
@@ -92,20 +93,50 @@ pub fn to_table(name: &str, s: &CascadeSolution) -> String {
 
 fn summary(t: &mut String, s: &CascadeSolution, a_name: &str, b_name: &str) {
     let (reo_a, reo_b) = s.purities_reo();
-    row(t, "extraction amount S / scrub W", format!("{:.4} / {:.4}", s.extraction_amount, s.scrub_amount));
+    row(
+        t,
+        "extraction amount S / scrub W",
+        format!("{:.4} / {:.4}", s.extraction_amount, s.scrub_amount),
+    );
     if let Some(m) = s.min_extraction_amount {
         row(t, "minimum S (Underwood, sharp split)", format!("{m:.4}"));
     }
-    row(t, "A product (organic) per mol fed", format!("{:.6} mol", s.product_fraction_a));
-    row(t, &format!("A purity ({a_name})"), format!("{}  (REO mass basis {})", pct(s.purity_a), pct(reo_a)));
-    row(t, &format!("B purity ({b_name})"), format!("{}  (REO mass basis {})", pct(s.purity_b), pct(reo_b)));
-    row(t, "A yield / B yield", format!("{} / {}", pct(s.yield_a), pct(s.yield_b)));
+    row(
+        t,
+        "A product (organic) per mol fed",
+        format!("{:.6} mol", s.product_fraction_a),
+    );
+    row(
+        t,
+        &format!("A purity ({a_name})"),
+        format!("{}  (REO mass basis {})", pct(s.purity_a), pct(reo_a)),
+    );
+    row(
+        t,
+        &format!("B purity ({b_name})"),
+        format!("{}  (REO mass basis {})", pct(s.purity_b), pct(reo_b)),
+    );
+    row(
+        t,
+        "A yield / B yield",
+        format!("{} / {}", pct(s.yield_a), pct(s.yield_b)),
+    );
     row(
         t,
         "inventory factor",
-        format!("{:.3} (REE in circuit = feed rate x residence per stage x factor)", s.inventory_factor()),
+        format!(
+            "{:.3} (REE in circuit = feed rate x residence per stage x factor)",
+            s.inventory_factor()
+        ),
     );
-    row(t, "mass balance error", format!("{:.2e} mol/mol fed ({} iterations)", s.mass_balance_error, s.iterations));
+    row(
+        t,
+        "mass balance error",
+        format!(
+            "{:.2e} mol/mol fed ({} iterations)",
+            s.mass_balance_error, s.iterations
+        ),
+    );
 }
 
 fn splits(t: &mut String, s: &CascadeSolution) {

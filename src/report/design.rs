@@ -97,41 +97,89 @@ pub fn to_table(d: &Design) -> String {
         crate::chem::FeedPhase::Aqueous => "aqueous, enters extraction stage n",
         crate::chem::FeedPhase::Organic => "loaded organic, enters scrub stage n+1",
     };
-    let rule = if d.extraction_amount_recommended { "sqrt(beta) rule" } else { "given" };
+    let rule = if d.extraction_amount_recommended {
+        "sqrt(beta) rule"
+    } else {
+        "given"
+    };
     let mut t = String::from(
         "SX circuit design: loaded organic, constant separation factor\n\
          Basis: mole fractions of total REE; flows in mol REE per mol REE fed\n\nRequest\n",
     );
-    row(&mut t, "separation factor beta (A/B)", format!("{:.4}", i.beta));
-    row(&mut t, "A in feed, f_A", format!("{:.6} mol/mol REE", i.feed_fraction));
+    row(
+        &mut t,
+        "separation factor beta (A/B)",
+        format!("{:.4}", i.beta),
+    );
+    row(
+        &mut t,
+        "A in feed, f_A",
+        format!("{:.6} mol/mol REE", i.feed_fraction),
+    );
     row(&mut t, "feed", feed);
-    row(&mut t, "target purity A / B", format!("{} / {}", pct(i.purity_a), pct(i.purity_b)));
+    row(
+        &mut t,
+        "target purity A / B",
+        format!("{} / {}", pct(i.purity_a), pct(i.purity_b)),
+    );
     t.push_str("\nCascade extraction theory\n");
-    row(&mut t, "A-product fraction f'_A", format!("{:.6} mol/mol fed", d.product_fraction_a));
-    row(&mut t, "purification factors a / b", format!("{:.1} / {:.1}", d.purification_a, d.purification_b));
-    row(&mut t, "extraction amount S", format!("{:.4} mol/mol fed ({rule})", d.extraction_amount));
-    row(&mut t, "scrub amount W", format!("{:.4} mol/mol fed", d.scrub_amount));
+    row(
+        &mut t,
+        "A-product fraction f'_A",
+        format!("{:.6} mol/mol fed", d.product_fraction_a),
+    );
+    row(
+        &mut t,
+        "purification factors a / b",
+        format!("{:.1} / {:.1}", d.purification_a, d.purification_b),
+    );
+    row(
+        &mut t,
+        "extraction amount S",
+        format!("{:.4} mol/mol fed ({rule})", d.extraction_amount),
+    );
+    row(
+        &mut t,
+        "scrub amount W",
+        format!("{:.4} mol/mol fed", d.scrub_amount),
+    );
     row(
         &mut t,
         "minimum S / W (sharp split)",
-        format!("{:.4} / {:.4} mol/mol fed", d.min_extraction_amount, d.min_scrub_amount),
+        format!(
+            "{:.4} / {:.4} mol/mol fed",
+            d.min_extraction_amount, d.min_scrub_amount
+        ),
     );
     row(
         &mut t,
         "E_M extraction / E'_M scrub",
-        format!("{:.4} / {:.4} (organic/aqueous REE flow)", d.extraction_ratio, d.scrub_ratio),
+        format!(
+            "{:.4} / {:.4} (organic/aqueous REE flow)",
+            d.extraction_ratio, d.scrub_ratio
+        ),
     );
     row(
         &mut t,
         "simplified stages n / m",
         format!("{:.2} / {:.2} (optimistic)", d.simplified.0, d.simplified.1),
     );
-    t.push_str("\nVerified design (smallest n + m whose stage-by-stage solve meets both targets)\n");
+    t.push_str(
+        "\nVerified design (smallest n + m whose stage-by-stage solve meets both targets)\n",
+    );
     row(&mut t, "extraction stages n", e.n);
     row(&mut t, "scrub stages m", e.m);
     row(&mut t, "total stages", e.n + e.m);
-    row(&mut t, "A product: purity / yield", format!("{} / {}", pct(e.purity_a), pct(e.yield_a)));
-    row(&mut t, "B product: purity / yield", format!("{} / {}", pct(e.purity_b), pct(e.yield_b)));
+    row(
+        &mut t,
+        "A product: purity / yield",
+        format!("{} / {}", pct(e.purity_a), pct(e.yield_a)),
+    );
+    row(
+        &mut t,
+        "B product: purity / yield",
+        format!("{} / {}", pct(e.purity_b), pct(e.yield_b)),
+    );
     t
 }
 
@@ -142,6 +190,12 @@ pub(crate) fn row(out: &mut String, label: &str, value: impl std::fmt::Display) 
 
 /// A fraction as a percentage with enough digits to show high purities.
 pub(crate) fn pct(f: f64) -> String {
-    let digits = if f > 0.9999 { 5 } else if f > 0.99 { 4 } else { 2 };
+    let digits = if f > 0.9999 {
+        5
+    } else if f > 0.99 {
+        4
+    } else {
+        2
+    };
     format!("{:.*} %", digits, 100.0 * f)
 }
