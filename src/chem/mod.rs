@@ -24,7 +24,6 @@
 //! # Ok::<(), reesim::chem::ChemError>(())
 //! ```
 
-mod anderson;
 pub mod design;
 pub mod elements;
 mod error;

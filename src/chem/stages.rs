@@ -11,7 +11,7 @@
 
 use super::FeedPhase;
 
-/// Organic-feed equilibrium of the loaded model: y_i = beta_i x_i / sum_k beta_k x_k, for mole
+/// Equilibrium of the loaded model: y_i = beta_i x_i / sum_k beta_k x_k, for mole
 /// fractions `x` of the aqueous; writes the organic mole fractions into `y`.
 pub fn loaded_equilibrium(betas: &[f64], x: &[f64], y: &mut [f64]) {
     let s: f64 = betas.iter().zip(x).map(|(b, xi)| b * xi).sum();
@@ -211,14 +211,21 @@ impl Profile {
     /// basis.
     pub fn purities(&self, split_after: usize) -> (f64, f64) {
         let (a_in_a, all_a, b_in_b, all_b) = self.group_sums(split_after);
-        (a_in_a / all_a, b_in_b / all_b)
+        (
+            (a_in_a / all_a).clamp(0.0, 1.0),
+            (b_in_b / all_b).clamp(0.0, 1.0),
+        )
     }
 
     /// Yields (share of the A group's feed in the A product, of the B group's in the B product).
     pub fn yields(&self, split_after: usize, z: &[f64]) -> (f64, f64) {
         let (a_in_a, _, b_in_b, _) = self.group_sums(split_after);
         let fa: f64 = z[split_after + 1..].iter().sum();
-        (a_in_a / fa, b_in_b / (1.0 - fa))
+        // Clamped: rounding can put a full recovery a few ulps above 1.
+        (
+            (a_in_a / fa).clamp(0.0, 1.0),
+            (b_in_b / (1.0 - fa)).clamp(0.0, 1.0),
+        )
     }
 }
 
