@@ -105,6 +105,9 @@ fn figures_table(out: &mut String, study: &StudyResult) {
 /// "on-spec Nd2O3 (t REO/yr)" and the like.
 fn label(study: &StudyResult, s: &FigureSummary) -> String {
     let flows = &study.layouts[0].flows;
+    if let Some(circuit) = s.name.strip_suffix("_inventory") {
+        return format!("in-circuit inventory {circuit} ({})", s.unit);
+    }
     let name = match s.name.as_str() {
         "on_spec_reo" => "on-spec REO, all products".to_string(),
         "availability" => "availability".to_string(),
@@ -129,11 +132,12 @@ fn cell(s: &FigureSummary) -> String {
     let scale = if s.unit == "fraction" { 100.0 } else { 1.0 };
     let unit = if s.unit == "fraction" { " %" } else { "" };
     if s.stats.ci95.is_finite() {
-        format!(
-            "{} ± {}{unit}",
-            num(s.stats.mean * scale, 4),
-            num(s.stats.ci95 * scale, 2)
-        )
+        let mean = num(s.stats.mean * scale, 4);
+        let ci = s.stats.ci95 * scale;
+        let mean_decimals = mean.split_once('.').map_or(0, |(_, d)| d.len());
+        let ci_decimals = num(ci, 2).split_once('.').map_or(0, |(_, d)| d.len());
+        let decimals = ci_decimals.min(mean_decimals.max(1));
+        format!("{mean} ± {ci:.decimals$}{unit}")
     } else {
         format!("{}{unit}", num(s.stats.mean * scale, 4))
     }
@@ -171,8 +175,8 @@ fn gain_text(study: &StudyResult, c: &FigureComparison) -> String {
             pct(r.estimate + r.ci95 - 1.0)
         ),
         _ => format!(
-            "{name} {:+} pts{star}",
-            num(c.paired.difference.estimate * 100.0, 3)
+            "{name} {:+.2} pts{star}",
+            c.paired.difference.estimate * 100.0
         ),
     }
 }

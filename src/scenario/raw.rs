@@ -21,10 +21,16 @@ pub struct RawScenario {
     pub circuit: Vec<RawCircuit>,
     /// Read from the TOML table by [`super::overrides`]; listed here so serde accepts the key.
     #[serde(default)]
-    #[expect(dead_code, reason = "variants are read from the TOML table by overrides.rs")]
+    #[expect(
+        dead_code,
+        reason = "variants are read from the TOML table by overrides.rs"
+    )]
     pub variant: Vec<toml::Table>,
     /// Read from the TOML table by [`super::overrides`].
-    #[expect(dead_code, reason = "sweep axes are read from the TOML table by overrides.rs")]
+    #[expect(
+        dead_code,
+        reason = "sweep axes are read from the TOML table by overrides.rs"
+    )]
     pub sweep: Option<toml::Table>,
 }
 

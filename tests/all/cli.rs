@@ -1,1 +1,134 @@
-//! Integration tests: cli.
+//! Integration tests: the `reesim` binary end to end (JSON contract, determinism across thread
+//! counts, conservation, exit codes).
+
+use std::process::{Command, Output};
+
+const DEFAULT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/scenarios/ndpr-parallel-trains.toml"
+);
+
+fn reesim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_reesim"))
+        .args(args)
+        .output()
+        .expect("reesim runs")
+}
+
+#[test]
+fn run_json_is_identical_at_any_thread_count_and_conserves_lots() {
+    let one = reesim(&[
+        "run",
+        DEFAULT,
+        "--reps",
+        "2",
+        "--threads",
+        "1",
+        "--format",
+        "json",
+    ]);
+    let two = reesim(&[
+        "run",
+        DEFAULT,
+        "--reps",
+        "2",
+        "--threads",
+        "2",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        one.status.success(),
+        "{}",
+        String::from_utf8_lossy(&one.stderr)
+    );
+    assert_eq!(
+        one.stdout, two.stdout,
+        "JSON differs between 1 and 2 threads"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    assert_eq!(doc["seed"], 42);
+    assert_eq!(doc["replications"], 2);
+    let results = doc["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3, "base and two variants");
+    for r in results {
+        for key in [
+            "throughput",
+            "lead_time",
+            "wip",
+            "availability",
+            "on_spec_nd",
+        ] {
+            let m = &r["metrics"][key];
+            assert!(
+                m["mean"].is_f64() && m["ci95"].is_f64() && m["unit"].is_string(),
+                "{key}: {m}"
+            );
+        }
+        let lots = &r["lots"];
+        let n = |k: &str| lots[k].as_u64().unwrap();
+        assert_eq!(
+            n("arrived"),
+            n("departed") + n("in_system") + n("lost") + n("scrapped")
+        );
+    }
+    // The Nd2O3 product mass follows from throughput, lot mass and the solved split.
+    let base = &results[0];
+    let nd = base["metrics"]["on_spec_nd"]["mean"].as_f64().unwrap();
+    let per_lot = base["products"][1]["reo_per_lot"]["value"]
+        .as_f64()
+        .unwrap();
+    let lots_per_h = base["metrics"]["throughput"]["mean"].as_f64().unwrap();
+    assert!((nd - lots_per_h * 8760.0 * per_lot).abs() < 1e-9 * nd);
+    assert!(results[2]["vs_base"]["on_spec_reo"]["difference"]["estimate"].is_f64());
+}
+
+#[test]
+fn bad_scenario_exits_2_with_file_line_and_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    let text = std::fs::read_to_string(DEFAULT)
+        .unwrap()
+        .replacen("trains = 1 ", "trains = 0 ", 1);
+    std::fs::write(&path, text).unwrap();
+    for command in ["check", "run"] {
+        let out = reesim(&[command, path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("bad.toml:")
+                && err.contains("circuit[0].trains")
+                && err.contains("1 ..= 1024"),
+            "{err}"
+        );
+    }
+    let missing = reesim(&["run", "no-such-file.toml"]);
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+#[test]
+fn cascade_json_has_the_contract_keys() {
+    let out = reesim(&["cascade", DEFAULT, "--format", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c = &doc["circuits"][0];
+    for key in [
+        "name",
+        "purity_a",
+        "purity_b",
+        "yield_a",
+        "yield_b",
+        "split_to_a",
+        "stages",
+        "mass_balance_error",
+        "iterations",
+    ] {
+        assert!(!c[key].is_null(), "missing {key}");
+    }
+    assert_eq!(c["stages"].as_array().unwrap().len(), 54);
+    assert!(c["mass_balance_error"].as_f64().unwrap() <= 1e-9);
+}

@@ -195,12 +195,21 @@ fn readme_reference_matches_schema() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
     let readme = std::fs::read_to_string(path).unwrap();
     let (start, end) = ("<!-- reference:start -->\n", "<!-- reference:end -->");
-    let a = readme.find(start).expect("README has the reference start marker") + start.len();
-    let b = readme.find(end).expect("README has the reference end marker");
+    let a = readme
+        .find(start)
+        .expect("README has the reference start marker")
+        + start.len();
+    let b = readme
+        .find(end)
+        .expect("README has the reference end marker");
     let expected = reesim::scenario::schema::reference_markdown();
     if std::env::var_os("REESIM_BLESS").is_some() {
         std::fs::write(path, format!("{}{expected}{}", &readme[..a], &readme[b..])).unwrap();
         return;
     }
-    assert_eq!(readme[a..b], expected, "README reference is stale: rerun with REESIM_BLESS=1");
+    assert_eq!(
+        readme[a..b],
+        expected,
+        "README reference is stale: rerun with REESIM_BLESS=1"
+    );
 }
