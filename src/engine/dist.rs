@@ -288,7 +288,7 @@ pub(crate) fn weibull_scale(shape: f64, mean: f64) -> f64 {
 }
 
 /// ln Gamma(x) for x > 0 (Lanczos, g = 7, n = 9; relative error ~1e-15).
-fn ln_gamma(x: f64) -> f64 {
+pub fn ln_gamma(x: f64) -> f64 {
     const G: f64 = 7.0;
     const C: [f64; 9] = [
         0.999_999_999_999_809_9,

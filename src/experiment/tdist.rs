@@ -4,34 +4,7 @@
 //! Accuracy: the CDF is accurate to about 1e-14 absolute; the quantile is bisected to the
 //! resolution of `f64` (verified against published values in the tests).
 
-/// Natural log of the gamma function, Lanczos approximation (g = 7, 9 terms), |error| < 1e-14
-/// relative for `x > 0`.
-fn ln_gamma(x: f64) -> f64 {
-    const G: f64 = 7.0;
-    const C: [f64; 9] = [
-        0.999_999_999_999_809_9,
-        676.520_368_121_885_1,
-        -1_259.139_216_722_402_8,
-        771.323_428_777_653_1,
-        -176.615_029_162_140_6,
-        12.507_343_278_686_905,
-        -0.138_571_095_265_720_12,
-        9.984_369_578_019_572e-6,
-        1.505_632_735_149_311_6e-7,
-    ];
-    if x < 0.5 {
-        // Reflection: Γ(x) Γ(1 - x) = π / sin(πx).
-        let pi = std::f64::consts::PI;
-        return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
-    }
-    let x = x - 1.0;
-    let t = x + G + 0.5;
-    let series = C[1..]
-        .iter()
-        .enumerate()
-        .fold(C[0], |acc, (i, c)| acc + c / (x + i as f64 + 1.0));
-    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + series.ln()
-}
+use crate::engine::ln_gamma;
 
 /// Continued fraction of the incomplete beta function (modified Lentz), valid for
 /// `x < (a + 1) / (a + b + 2)`.
