@@ -3,6 +3,9 @@
 //! solve is direct (exact to rounding) and agrees with Kremser and the fractional-extraction
 //! formula.
 
+// Numerical kernels index several stage-aligned arrays with one stage index.
+#![allow(clippy::needless_range_loop)]
+
 use super::ChemError;
 use super::stages::{Flows, Profile, mass_balance_error, solve_element};
 

@@ -14,7 +14,8 @@
 //! by block elimination in O(N C^3). Converged means the largest stage imbalance is below
 //! 1e-3 x tolerance; the final profile is checked again against the tolerance.
 
-#![allow(clippy::needless_range_loop)] // block-tridiagonal numerics read clearest with explicit indices
+// Numerical kernels index several stage-aligned arrays with one stage index.
+#![allow(clippy::needless_range_loop)]
 
 use super::stages::{Flows, Profile, loaded_equilibrium, mass_balance_error, solve_element};
 use super::{ChemError, SolveOptions};

@@ -9,6 +9,9 @@
 //! where O_j and A_j are the organic and aqueous flows *leaving* stage j and d_j the element's
 //! distribution ratio at stage j: a tridiagonal system solved in O(N) without cancellation.
 
+// Numerical kernels index several stage-aligned arrays with one stage index.
+#![allow(clippy::needless_range_loop)]
+
 use super::FeedPhase;
 
 /// Equilibrium of the loaded model: y_i = beta_i x_i / sum_k beta_k x_k, for mole

@@ -222,11 +222,13 @@ mod tests {
 
     #[test]
     fn kremser_round_trip() {
-        // Inverse of the forward formula; 1e-6 relative covers the log of small differences.
-        // n stays <= 12: at E = 0.3 and n = 30, phi equals its limit 1 - E to machine
-        // precision (E^31 ~ 6e-17), where the inverse is undefined, not inaccurate.
-        for &e in &[0.3, 0.9, 0.999_999, 1.0, 1.000_001, 1.5, 4.0] {
-            for n in [1u32, 5, 12] {
+        // Inverse of the forward formula, relative 1e-6 in n: for E < 1 the inverse divides by
+        // phi - (1 - E) ~ E^(n+1), so cases with E^(n+1) < 1e-6 are ill-posed and skipped.
+        for &e in &[0.3f64, 0.9, 0.999_999, 1.0, 1.000_001, 1.5, 4.0] {
+            for n in [1u32, 5, 30] {
+                if e < 1.0 && e.powi(n as i32 + 1) < 1e-6 {
+                    continue;
+                }
                 let phi = kremser_unextracted(e, n);
                 let back = kremser_stages(e, phi).unwrap();
                 assert!(

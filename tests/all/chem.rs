@@ -721,3 +721,26 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn cascade_report_json_contract() {
+    let sol = solve_balanced(&binary(1.55, 0.75, FeedPhase::Aqueous, 25, 29, 4.09));
+    let v = reesim::report::cascade::to_json("PrNd", &sol);
+    assert_eq!(v["name"], "PrNd");
+    for key in [
+        "purity_a",
+        "purity_b",
+        "yield_a",
+        "yield_b",
+        "mass_balance_error",
+    ] {
+        assert!(v[key].is_f64(), "{key}");
+    }
+    assert!(v["iterations"].is_u64());
+    assert!(v["split_to_a"]["Nd"].as_f64().unwrap() > 0.99);
+    let stages = v["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 54);
+    assert!(stages[0]["aqueous"]["Pr"].is_f64() && stages[53]["organic"]["Nd"].is_f64());
+    let table = reesim::report::cascade::to_table("PrNd", &sol);
+    assert!(table.contains("mole fractions") && table.contains("Pr | Nd"));
+}
