@@ -5,8 +5,11 @@
 
 mod cascade;
 mod check;
+mod compare;
 mod design;
+mod merge;
 mod run;
+mod sweep;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -27,6 +30,12 @@ pub struct Cli {
 pub enum Command {
     /// Simulate a scenario (base and every variant) and report on-spec output with 95 % CIs.
     Run(run::Args),
+    /// Simulate two scenario files with common random numbers and compare B against A.
+    Compare(compare::Args),
+    /// Run a grid of parameter values (points in parallel), optionally one shard of it.
+    Sweep(sweep::Args),
+    /// Join shard outputs of `sweep --shard` into the file one run would have written.
+    Merge(merge::Args),
     /// Solve every circuit's steady-state SX cascade in a scenario (chemistry only, no time).
     Cascade(cascade::Args),
     /// Design a two-product SX circuit: stage numbers and flows for target purities.
@@ -52,6 +61,9 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Run(args) => run::run(args),
+        Command::Compare(args) => compare::run(args),
+        Command::Sweep(args) => sweep::run(args),
+        Command::Merge(args) => merge::run(args),
         Command::Cascade(args) => cascade::run(args),
         Command::Design(args) => design::run(args),
         Command::Check(args) => check::run(args),

@@ -25,6 +25,23 @@ pub struct CommonArgs {
     /// Also write summary.json, replications.csv, SVG plots and report.html into this directory.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Add replications in parallel batches until every headline figure's 95 % half-width is at
+    /// most this fraction of its mean (e.g. 0.01), or --max-reps is reached.
+    #[arg(long, value_name = "R", value_parser = parse_precision)]
+    pub precision: Option<f64>,
+    /// Replication cap of --precision.
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    pub max_reps: u32,
+}
+
+/// A relative half-width in (0, 1].
+fn parse_precision(text: &str) -> std::result::Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(r) if r > 0.0 && r <= 1.0 => Ok(r),
+        _ => Err(format!(
+            "`{text}` is not a relative half-width: expected a number in (0, 1], e.g. 0.01"
+        )),
+    }
 }
 
 impl CommonArgs {
@@ -34,6 +51,8 @@ impl CommonArgs {
             seed: self.seed,
             replications: self.reps,
             threads: self.threads.map(usize::from),
+            precision: self.precision,
+            max_replications: self.max_reps,
         }
     }
 }
@@ -53,8 +72,13 @@ pub fn run(args: Args) -> Result<()> {
     let base = source.base()?;
     let variants = source.variants()?;
     let result = study::run(&base, &variants, args.common.options())?;
-    if let Some(dir) = &args.common.out {
-        report::files::write_all(dir, &result)?;
+    deliver(&result, &args.common)
+}
+
+/// Writes `--out` files (if asked) and prints the report in the chosen format.
+pub fn deliver(result: &study::StudyResult, common: &CommonArgs) -> Result<()> {
+    if let Some(dir) = &common.out {
+        report::files::write_all(dir, result)?;
     }
-    super::print_stdout(&report::exporter(args.common.format).export(&result)?)
+    super::print_stdout(&report::exporter(common.format).export(result)?)
 }

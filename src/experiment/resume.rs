@@ -38,7 +38,8 @@ pub struct SweepOutput<'a> {
 }
 
 /// Runs the grid `points` (e.g. one shard) in parallel on `threads` and writes their rows to
-/// `out.path`, checkpointing after every chunk. `f` computes one point's row (it may itself
+/// `out.path`, checkpointing after every chunk. `f` computes one point's row or the first error
+/// in point order stops the run (the file keeps the completed chunks). `f` may itself
 /// run replications in parallel: they share the same pool). Returns the final output.
 pub fn run_points<F>(
     points: &[GridPoint],
@@ -47,7 +48,7 @@ pub fn run_points<F>(
     f: F,
 ) -> Result<Output>
 where
-    F: Fn(&GridPoint) -> SweepRow + Sync,
+    F: Fn(&GridPoint) -> Result<SweepRow> + Sync,
 {
     let mut output = if out.resume {
         Output::read(out.path, out.format)?
@@ -61,7 +62,9 @@ where
         for chunk in todo.chunks(out.chunk.max(1)) {
             let ids: Vec<u64> = (0..chunk.len() as u64).collect();
             let rows = map_ordered(&ids, Some(&progress), |i| f(chunk[i as usize]));
-            rows.iter().try_for_each(|r| output.insert(r))?;
+            for row in rows {
+                output.insert(&row?)?;
+            }
             output.write(out.path)?;
         }
         if todo.is_empty() {

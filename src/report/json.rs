@@ -36,6 +36,7 @@ pub fn to_value(study: &StudyResult) -> Value {
         "seed": study.seed,
         "replications": study.replications,
         "horizon": { "value": study.horizon_h, "unit": "h" },
+        "precision": study.precision.as_ref().map(precision),
         "results": results,
     })
 }
@@ -50,6 +51,7 @@ fn layout_value(
         "warmup": { "value": layout.warmup_h, "unit": "h" },
         "metrics": metrics(&layout.summaries),
         "products": products(layout),
+        "execution": execution_name(layout.execution),
         "events": layout.events,
         "lots": {
             "arrived": layout.lots.arrived,
@@ -137,4 +139,27 @@ fn vs_base(comparison: &[FigureComparison]) -> Value {
 /// A finite number, or null (JSON has no NaN or infinity).
 fn finite(x: f64) -> Value {
     if x.is_finite() { json!(x) } else { Value::Null }
+}
+
+/// `"sequential"` or `"train_parallel"`.
+pub fn execution_name(e: crate::plant::Execution) -> &'static str {
+    match e {
+        crate::plant::Execution::Sequential => "sequential",
+        crate::plant::Execution::TrainParallel => "train_parallel",
+    }
+}
+
+fn precision(p: &crate::study::PrecisionReport) -> Value {
+    let widths: Map<String, Value> = p
+        .figures
+        .iter()
+        .zip(&p.relative_half_widths)
+        .map(|(f, w)| (f.clone(), finite(*w)))
+        .collect();
+    json!({
+        "target_relative_half_width": p.target,
+        "stop": p.stop,
+        "batch_ends": p.batch_ends,
+        "relative_half_widths": widths,
+    })
 }

@@ -37,6 +37,37 @@ fn header(out: &mut String, study: &StudyResult) {
         study.seed,
         num(base.warmup_h, 3)
     );
+    let modes: Vec<String> = study
+        .layouts
+        .iter()
+        .map(|l| {
+            format!(
+                "{} {}",
+                l.name,
+                super::json::execution_name(l.execution).replace('_', "-")
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "event loops: {} ({} events simulated)",
+        modes.join(", "),
+        study.layouts.iter().map(|l| l.events).sum::<u64>()
+    );
+    if let Some(p) = &study.precision {
+        let worst = p.relative_half_widths.iter().copied().fold(0.0, f64::max);
+        let how = match p.stop {
+            crate::experiment::StopReason::PrecisionReached => "reached",
+            crate::experiment::StopReason::CapReached => "NOT reached: replication cap hit",
+        };
+        let _ = writeln!(
+            out,
+            "precision target ±{} % {how} after {} replications (worst headline ±{} %)",
+            num(p.target * 100.0, 3),
+            study.replications,
+            num(worst * 100.0, 3)
+        );
+    }
     for p in &base.flows.products {
         let _ = writeln!(
             out,

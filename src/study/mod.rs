@@ -6,7 +6,7 @@ pub mod products;
 
 use crate::Result;
 use crate::experiment::{self, Figure, FigureComparison, FigureSummary, Truncation, WarmupReport};
-use crate::plant::{self, LotCounts, ReplicationResult, SERIES_BINS};
+use crate::plant::{self, Execution, LotCounts, ReplicationResult, SERIES_BINS};
 use crate::scenario::{Scenario, Warmup};
 use products::ProductFlows;
 
@@ -19,6 +19,26 @@ pub struct RunOptions {
     pub replications: Option<u32>,
     /// Worker threads; `None` uses all cores.
     pub threads: Option<usize>,
+    /// Sequential precision: add replications until every headline figure's relative 95 %
+    /// half-width is at most this, or `max_replications` is reached.
+    pub precision: Option<f64>,
+    /// Replication cap of the precision loop.
+    pub max_replications: u32,
+}
+
+/// How the precision loop ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrecisionReport {
+    /// Requested relative half-width.
+    pub target: f64,
+    /// Whether the target was reached or the cap stopped it.
+    pub stop: experiment::StopReason,
+    /// Replications after each batch.
+    pub batch_ends: Vec<u64>,
+    /// Headline figures the target applies to.
+    pub figures: Vec<String>,
+    /// Their final relative half-widths, same order.
+    pub relative_half_widths: Vec<f64>,
 }
 
 /// One layout (the base or a variant) simulated over all replications.
@@ -42,6 +62,8 @@ pub struct LayoutResult {
     pub lots: LotCounts,
     /// One replication's raw result (replication 0), for timelines and diagnostics.
     pub first: ReplicationResult,
+    /// Whether each replication ran as one event loop or one loop per train in parallel.
+    pub execution: Execution,
 }
 
 /// A scenario's base and variants, with each variant's paired comparison against the base.
@@ -59,13 +81,26 @@ pub struct StudyResult {
     pub layouts: Vec<LayoutResult>,
     /// For each variant (layouts[1..]), its paired comparison with the base.
     pub comparisons: Vec<Vec<FigureComparison>>,
+    /// How the precision loop ended, when one ran.
+    pub precision: Option<PrecisionReport>,
 }
 
 /// Simulates the base and every variant with common random numbers and compares them.
+///
+/// With `options.precision`, the base runs in parallel batches until its headline figures are
+/// precise enough; every variant then runs the same replications, so pairs stay matched.
 pub fn run(base: &Scenario, variants: &[Scenario], options: RunOptions) -> Result<StudyResult> {
     let seed = options.seed.unwrap_or(base.seed);
-    let reps = options.replications.unwrap_or(base.replications);
-    let mut layouts = vec![layout("base", base, seed, reps, options.threads)?];
+    let initial = options.replications.unwrap_or(base.replications);
+    let (first, precision) = match options.precision {
+        None => (layout("base", base, seed, initial, options.threads)?, None),
+        Some(target) => {
+            let (layout, report) = precise_layout(base, seed, initial, target, &options)?;
+            (layout, Some(report))
+        }
+    };
+    let reps = first.replications.len() as u32;
+    let mut layouts = vec![first];
     for v in variants {
         layouts.push(layout(&v.name, v, seed, reps, options.threads)?);
     }
@@ -80,6 +115,7 @@ pub fn run(base: &Scenario, variants: &[Scenario], options: RunOptions) -> Resul
         horizon_h: base.horizon_h,
         layouts,
         comparisons,
+        precision,
     })
 }
 
@@ -91,46 +127,135 @@ pub fn layout(
     reps: u32,
     threads: Option<usize>,
 ) -> Result<LayoutResult> {
-    let flows = ProductFlows::of(scenario)?;
-    let (warmup_h, warmup_auto) = match scenario.warmup {
-        Warmup::Fixed(h) => (h, None),
-        Warmup::Auto => {
-            let report = auto_warmup(scenario, seed, reps, threads)?;
-            (
-                report.overall.time(scenario.horizon_h / SERIES_BINS as f64),
-                Some(report),
-            )
-        }
-    };
-    let spec = scenario.plant_spec(warmup_h);
+    let plan = Plan::new(scenario, seed, reps, threads)?;
     let results = experiment::run_replications(0..u64::from(reps), threads, |r| {
-        plant::simulate(&spec, seed, r)
+        plant::simulate_auto(&plan.spec, seed, r)
     })?;
-    let replications: Vec<Vec<Figure>> = results
+    plan.finish(name, scenario, results)
+}
+
+/// The base layout under the sequential precision loop.
+fn precise_layout(
+    scenario: &Scenario,
+    seed: u64,
+    initial: u32,
+    target: f64,
+    options: &RunOptions,
+) -> Result<(LayoutResult, PrecisionReport)> {
+    let plan = Plan::new(scenario, seed, initial, options.threads)?;
+    let headline = headline_figures(&plan.flows);
+    let cfg = experiment::PrecisionConfig {
+        target,
+        initial: u64::from(initial.max(2)),
+        cap: u64::from(options.max_replications.max(initial.max(2))),
+        min_batch: 2,
+        threads: options.threads,
+    };
+    let values = |r: &(ReplicationResult, Execution)| {
+        let figs = figures::figures(&r.0, &plan.flows, scenario.horizon_h);
+        headline.iter().map(|name| value_of(&figs, name)).collect()
+    };
+    let outcome = experiment::run_until_precision(
+        &cfg,
+        None,
+        |r| plant::simulate_auto(&plan.spec, seed, r),
+        values,
+    )?;
+    let report = PrecisionReport {
+        target,
+        stop: outcome.stop,
+        batch_ends: outcome.batch_ends,
+        figures: headline,
+        relative_half_widths: outcome.relative_half_widths,
+    };
+    Ok((plan.finish("base", scenario, outcome.results)?, report))
+}
+
+/// The figures the precision target applies to: every product's on-spec output, the total,
+/// and availability.
+fn headline_figures(flows: &ProductFlows) -> Vec<String> {
+    let mut names: Vec<String> = flows
+        .products
         .iter()
-        .map(|r| figures::figures(r, &flows, scenario.horizon_h))
+        .map(|p| format!("on_spec_{}", p.key))
         .collect();
-    let summaries = experiment::summarize_figures(&replications)?;
-    let mut lots = LotCounts::default();
-    for r in &results {
-        lots.arrived += r.lots.arrived;
-        lots.departed += r.lots.departed;
-        lots.in_system += r.lots.in_system;
-        lots.lost += r.lots.lost;
-        lots.scrapped += r.lots.scrapped;
-        lots.off_spec += r.lots.off_spec;
+    names.push("on_spec_reo".into());
+    names.push("availability".into());
+    names
+}
+
+fn value_of(figures: &[Figure], name: &str) -> f64 {
+    figures
+        .iter()
+        .find(|f| f.name == name)
+        .map_or(f64::NAN, |f| f.value)
+}
+
+/// What one layout needs before its replications run: products, warm-up, plant spec.
+struct Plan {
+    flows: ProductFlows,
+    warmup_h: f64,
+    warmup_auto: Option<WarmupReport>,
+    spec: plant::PlantSpec,
+}
+
+impl Plan {
+    fn new(scenario: &Scenario, seed: u64, reps: u32, threads: Option<usize>) -> Result<Self> {
+        let flows = ProductFlows::of(scenario)?;
+        let (warmup_h, warmup_auto) = match scenario.warmup {
+            Warmup::Fixed(h) => (h, None),
+            Warmup::Auto => {
+                let report = auto_warmup(scenario, seed, reps, threads)?;
+                (
+                    truncation_hours(&report.overall, scenario.horizon_h),
+                    Some(report),
+                )
+            }
+        };
+        let spec = scenario.plant_spec(warmup_h);
+        Ok(Plan {
+            flows,
+            warmup_h,
+            warmup_auto,
+            spec,
+        })
     }
-    Ok(LayoutResult {
-        name: name.to_string(),
-        warmup_h,
-        warmup_auto,
-        flows,
-        events: results.iter().map(|r| r.events).sum(),
-        lots,
-        first: results.into_iter().next().unwrap_or_default(),
-        replications,
-        summaries,
-    })
+
+    /// Figures, summaries and counters of the finished replications.
+    fn finish(
+        self,
+        name: &str,
+        scenario: &Scenario,
+        results: Vec<(ReplicationResult, Execution)>,
+    ) -> Result<LayoutResult> {
+        let execution = results.first().map_or(Execution::Sequential, |r| r.1);
+        let replications: Vec<Vec<Figure>> = results
+            .iter()
+            .map(|r| figures::figures(&r.0, &self.flows, scenario.horizon_h))
+            .collect();
+        let summaries = experiment::summarize_figures(&replications)?;
+        let mut lots = LotCounts::default();
+        for (r, _) in &results {
+            lots.arrived += r.lots.arrived;
+            lots.departed += r.lots.departed;
+            lots.in_system += r.lots.in_system;
+            lots.lost += r.lots.lost;
+            lots.scrapped += r.lots.scrapped;
+            lots.off_spec += r.lots.off_spec;
+        }
+        Ok(LayoutResult {
+            name: name.to_string(),
+            warmup_h: self.warmup_h,
+            warmup_auto: self.warmup_auto,
+            flows: self.flows,
+            events: results.iter().map(|r| r.0.events).sum(),
+            lots,
+            first: results.into_iter().next().map(|r| r.0).unwrap_or_default(),
+            replications,
+            summaries,
+            execution,
+        })
+    }
 }
 
 /// Pilot runs without warm-up; MSER-5 on their output series picks the truncation.

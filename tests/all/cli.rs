@@ -132,3 +132,106 @@ fn cascade_json_has_the_contract_keys() {
     assert_eq!(c["stages"].as_array().unwrap().len(), 54);
     assert!(c["mass_balance_error"].as_f64().unwrap() <= 1e-9);
 }
+
+#[test]
+fn sweep_shards_merge_into_the_single_run_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let sweep = |extra: &[&str]| {
+        let mut args = vec![
+            "sweep",
+            DEFAULT,
+            "--set",
+            "circuit.PrNd.trains=1,2,4",
+            "--reps",
+            "2",
+        ];
+        args.extend_from_slice(extra);
+        let out = reesim(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    sweep(&["--out", &p("full.jsonl")]);
+    sweep(&["--shard", "1/2", "--out", &p("s1.jsonl")]);
+    sweep(&["--shard", "2/2", "--out", &p("s2.jsonl")]);
+    let merge = reesim(&["merge", &p("merged.jsonl"), &p("s2.jsonl"), &p("s1.jsonl")]);
+    assert!(
+        merge.status.success(),
+        "{}",
+        String::from_utf8_lossy(&merge.stderr)
+    );
+    let full = std::fs::read(p("full.jsonl")).unwrap();
+    assert_eq!(full, std::fs::read(p("merged.jsonl")).unwrap());
+    assert_eq!(
+        full.iter().filter(|b| **b == b'\n').count(),
+        3,
+        "one row per grid point"
+    );
+}
+
+#[test]
+fn sweep_rejects_bad_values_with_exit_2() {
+    let out = reesim(&[
+        "sweep",
+        DEFAULT,
+        "--set",
+        "circuit.PrNd.trains=1,zero",
+        "--reps",
+        "2",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 ..= 1024"));
+}
+
+#[test]
+fn compare_of_a_file_with_itself_is_exactly_zero() {
+    let out = reesim(&[
+        "compare", DEFAULT, DEFAULT, "--reps", "2", "--format", "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let vs = &doc["results"][1]["vs_base"];
+    for key in ["on_spec_reo", "availability", "lead_time"] {
+        assert_eq!(vs[key]["difference"]["estimate"], 0.0, "{key}");
+        assert_eq!(
+            vs[key]["difference"]["ci95"], 0.0,
+            "{key}: common random numbers make the pairs identical"
+        );
+    }
+}
+
+#[test]
+fn precision_loop_reports_how_it_stopped() {
+    // A cap of 4 replications cannot reach +-0.01 % on a year of a stochastic plant.
+    let out = reesim(&[
+        "run",
+        DEFAULT,
+        "--reps",
+        "2",
+        "--precision",
+        "0.0001",
+        "--max-reps",
+        "4",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["precision"]["stop"], "cap_reached");
+    assert_eq!(doc["replications"], 4);
+    assert_eq!(
+        doc["results"][2]["metrics"]["throughput"]["n"], 4,
+        "variants run as many replications as the base"
+    );
+}

@@ -368,7 +368,7 @@ fn sweep_to(path: &Path, points: &[GridPoint], resume: bool) -> Output {
         resume,
         chunk: 3,
     };
-    run_points(points, Some(2), out, point_row).unwrap()
+    run_points(points, Some(2), out, |p| Ok(point_row(p))).unwrap()
 }
 
 #[test]
@@ -467,7 +467,7 @@ fn resume_skips_done_points_and_ends_with_the_single_run_file() {
         run_points(&grid.points(), Some(2), out, |p| {
             assert!(!done.contains(&p.index), "point {} ran again", p.index);
             calls.fetch_add(1, Ordering::Relaxed);
-            point_row(p)
+            Ok(point_row(p))
         })
         .unwrap();
         assert_eq!(calls.load(Ordering::Relaxed), 8);

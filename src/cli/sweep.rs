@@ -1,0 +1,139 @@
+//! `reesim sweep`: the Cartesian grid of `--set` values (or the file's `[sweep]` table), points
+//! in parallel, one row per point; `--shard K/N` runs one interleaved slice for a cluster.
+
+use crate::experiment::{
+    self, Grid, GridPoint, OutputFormat, SetSpec, Shard, SweepOutput, SweepRow,
+};
+use crate::scenario::{FieldPath, Override, Scenario, ScenarioSource};
+use crate::study;
+use crate::{Error, Result};
+use std::path::PathBuf;
+
+/// Arguments of `reesim sweep`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The scenario file (TOML); its variants are ignored, its `[sweep]` table used without --set.
+    pub scenario: PathBuf,
+    /// A swept key and its values, e.g. `--set circuit.PrNd.trains=1,2,4,8` (repeatable; the
+    /// first varies slowest).
+    #[arg(long = "set", value_name = "KEY=V1,V2,...")]
+    pub sets: Vec<SetSpec>,
+    /// Run only the K-th of N interleaved slices of the grid (1-based), e.g. `--shard 3/16`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    /// Output file: `.csv` or `.jsonl`; written atomically after every few points. Without it
+    /// the CSV rows are printed.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Keep the points already in --out and run only the missing ones.
+    #[arg(long, requires = "out")]
+    pub resume: bool,
+    /// Root seed (default: the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Replications per point (default: the scenario's).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub reps: Option<u32>,
+    /// Worker threads (default: all cores). Rows are identical at any thread count.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+}
+
+/// Runs `reesim sweep`.
+pub fn run(args: Args) -> Result<()> {
+    let source = ScenarioSource::read(&args.scenario)?;
+    let grid = grid(&args, &source)?;
+    let points = grid.shard_points(args.shard.unwrap_or(Shard::ALL));
+    let scenarios: Vec<Scenario> = points
+        .iter()
+        .map(|p| point_scenario(&source, p))
+        .collect::<Result<_>>()?;
+    let temp = tempfile::Builder::new()
+        .suffix(".csv")
+        .tempfile()
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let path = args
+        .out
+        .clone()
+        .unwrap_or_else(|| temp.path().to_path_buf());
+    let out = SweepOutput {
+        path: &path,
+        format: OutputFormat::from_path(&path)?,
+        resume: args.resume,
+        chunk: 4,
+    };
+    let threads = args.threads.map(usize::from);
+    let output = experiment::run_points(&points, threads, out, |p| {
+        let i = points.iter().position(|q| q.index == p.index).unwrap_or(0);
+        let s = &scenarios[i];
+        let seed = args.seed.unwrap_or(s.seed);
+        let layout = study::layout(&s.name, s, seed, args.reps.unwrap_or(s.replications), None)?;
+        Ok(SweepRow::new(p, &layout.summaries))
+    })?;
+    if args.out.is_none() {
+        let text =
+            String::from_utf8(output.to_bytes()).map_err(|e| Error::Internal(e.to_string()))?;
+        super::print_stdout(&text)?;
+    }
+    Ok(())
+}
+
+/// The grid from `--set`, or else from the file's `[sweep]` table.
+fn grid(args: &Args, source: &ScenarioSource) -> Result<Grid> {
+    if !args.sets.is_empty() {
+        return Grid::new(args.sets.clone());
+    }
+    let axes = source.sweep_axes()?;
+    if axes.is_empty() {
+        return Err(Error::Input(format!(
+            "{}: nothing to sweep: give --set KEY=V1,V2,... or a [sweep] table",
+            source.file()
+        )));
+    }
+    let specs = axes
+        .iter()
+        .map(|a| SetSpec {
+            key: a.key.clone(),
+            values: a.values.iter().map(value_text).collect(),
+        })
+        .collect();
+    Grid::new(specs)
+}
+
+/// A TOML value as `--set` would write it (strings unquoted).
+fn value_text(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The scenario at one grid point, validated (errors name the key and value).
+fn point_scenario(source: &ScenarioSource, point: &GridPoint) -> Result<Scenario> {
+    let overrides: Vec<Override> = point
+        .assignments
+        .iter()
+        .map(|(key, text)| Override {
+            key: key.clone(),
+            value: parse_value(text),
+            origin: FieldPath::default().key("sweep").key(key),
+        })
+        .collect();
+    let label = point
+        .assignments
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(source.with_overrides(Some(&label), &overrides)?)
+}
+
+/// A `--set` value as TOML: `4` is an integer, `2.5` a float, `true` a boolean, anything else
+/// (such as `25 min`) a string.
+fn parse_value(text: &str) -> toml::Value {
+    format!("v = {text}")
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(text.to_string()))
+}
