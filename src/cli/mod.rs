@@ -3,6 +3,7 @@
 //! Each subcommand module owns its `Args` and a `run(args) -> Result<()>` function; this module
 //! only dispatches and turns errors into exit codes (0 success, 2 bad input, 1 internal).
 
+mod allocate;
 mod cascade;
 mod check;
 mod compare;
@@ -36,6 +37,8 @@ pub enum Command {
     Sweep(sweep::Args),
     /// Join shard outputs of `sweep --shard` into the file one run would have written.
     Merge(merge::Args),
+    /// Place K extra trains where each adds the most on-spec output (greedy, paired CIs).
+    Allocate(allocate::Args),
     /// Solve every circuit's steady-state SX cascade in a scenario (chemistry only, no time).
     Cascade(cascade::Args),
     /// Design a two-product SX circuit: stage numbers and flows for target purities.
@@ -64,6 +67,7 @@ pub fn main() -> ExitCode {
         Command::Compare(args) => compare::run(args),
         Command::Sweep(args) => sweep::run(args),
         Command::Merge(args) => merge::run(args),
+        Command::Allocate(args) => allocate::run(args),
         Command::Cascade(args) => cascade::run(args),
         Command::Design(args) => design::run(args),
         Command::Check(args) => check::run(args),

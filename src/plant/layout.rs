@@ -194,6 +194,11 @@ fn push_stages(
     if cs.dispatch != Dispatch::SharedQueue {
         // Under the push policies the first stage's buffer is the train's feed queue.
         stages[train_first].buf_cap = UNBOUNDED;
+    } else if cs.stages[0].buffer.is_none() {
+        // Under the shared queue the feed tank is the queue: a first stage with no finite
+        // buffer takes lots only into free capacity, so lots go to whichever train has room
+        // instead of all piling into train 0.
+        stages[train_first].buf_cap = 0;
     }
 }
 

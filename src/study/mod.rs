@@ -1,6 +1,7 @@
 //! A study: a scenario's base and variants simulated with common random numbers, summarised
 //! and compared. This is the application layer between the scenario and the reports.
 
+pub mod allocate;
 pub mod figures;
 pub mod products;
 

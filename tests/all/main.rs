@@ -1,5 +1,6 @@
 //! One integration-test binary with a module per topic.
 
+mod allocate;
 mod chem;
 mod cli;
 mod experiment;
