@@ -5,3 +5,4 @@ mod cli;
 mod experiment;
 mod plant;
 mod scenario;
+mod scenarios;
