@@ -58,7 +58,10 @@ fn every_shipped_scenario_runs_and_conserves_lots() {
                 l.departed + l.in_system + l.lost + l.scrapped,
                 "{at}: {l:?}"
             );
-            assert!(l.arrived > 0 && l.departed > 0, "{at}: nothing flowed: {l:?}");
+            assert!(
+                l.arrived > 0 && l.departed > 0,
+                "{at}: nothing flowed: {l:?}"
+            );
             assert!(layout.events > 0, "{at}: no events");
             assert_eq!(layout.replications.len(), 2, "{at}");
             for (r, figures) in layout.replications.iter().enumerate() {
