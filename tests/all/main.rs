@@ -6,3 +6,4 @@ mod cli;
 mod experiment;
 mod plant;
 mod scenario;
+mod scenarios;
