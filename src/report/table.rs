@@ -75,7 +75,7 @@ fn header(out: &mut String, study: &StudyResult) {
             p.label,
             base.flows.circuit_names[p.circuit],
             p.outlet,
-            num(p.purity * 100.0, 5)
+            purity_percent(p.purity)
         );
     }
     let _ = writeln!(out);
@@ -291,4 +291,16 @@ fn headline_key(base: &LayoutResult) -> String {
         .filter(|s| s.name.starts_with("on_spec_") && s.name != "on_spec_reo")
         .max_by(|a, b| a.stats.mean.total_cmp(&b.stats.mean))
         .map_or_else(|| "on_spec_reo".to_string(), |s| s.name.clone())
+}
+
+/// A purity in percent with enough digits to show two significant digits of the impurity
+/// (99.94, 99.99964), never rounding an impure product up to 100.
+pub fn purity_percent(purity: f64) -> String {
+    let impurity = (1.0 - purity).max(0.0) * 100.0;
+    let decimals = if impurity > 0.0 {
+        (1.0 - impurity.log10().floor()).clamp(2.0, 10.0) as usize
+    } else {
+        2
+    };
+    format!("{:.decimals$}", purity * 100.0)
 }

@@ -60,7 +60,7 @@ pub const KEYS: &[KeyDoc] = &[
     key("circuit[].separation.elements", "array of symbols", "required", "2 ..= 16 distinct elements, least extracted first", "Components of the circuit feed."),
     key("circuit[].separation.feed_composition", "array of numbers", "required", "mole fractions >= 0 summing to 1 (+-1e-6)", "Circuit feed, same order as elements."),
     key("circuit[].separation.separation_factors", "array of numbers", "from extractant", "first = 1, increasing, each > 1 apart", "Separation factors relative to the first element."),
-    key("circuit[].separation.extractant", "string", "required without separation_factors", "\"P507-HCl\", \"D2EHPA-HCl\", \"Cyanex272\", \"naphthenic\"", "Built-in extractant system."),
+    key("circuit[].separation.extractant", "string", "required without separation_factors", "\"P507-HCl\", \"D2EHPA-HCl\", \"Cyanex272\", \"naphthenic-acid\"", "Built-in extractant system."),
     key("circuit[].separation.split_after", "element symbol", "required", "one of elements except the last", "Last element of the B (raffinate) product."),
     key("circuit[].separation.feed_phase", "string", "\"aqueous\"", "\"aqueous\", \"organic\"", "Feed enters stage n (aqueous) or n+1 (organic)."),
     key("circuit[].separation.extraction_stages", "integer", "required", "1 ..= 2000", "Extraction stages n."),

@@ -112,6 +112,12 @@ pub fn scenario(raw: &RawScenario, default_name: &str, ck: &mut Checker) -> Scen
     let seed = ck.int(sim_path.key("seed"), sim.seed, 1, 0, i64::MAX) as u64;
     let feed = feed(&raw.feed, &root.key("feed"), ck);
     let circuits = circuits(&raw.circuit, &root.key("circuit"), ck);
+    if let (Some(composition), Some(sep)) = (
+        &feed.composition,
+        circuits.first().and_then(|c| c.separation.as_ref()),
+    ) {
+        feed_matches_separation(composition, sep, &root, ck);
+    }
     Scenario {
         name: raw.name.clone().unwrap_or_else(|| default_name.to_string()),
         description: raw.description.clone(),
@@ -450,5 +456,49 @@ fn separation(
             ck.fail(at, message);
             None
         }
+    }
+}
+
+/// Largest allowed difference between the first circuit's `feed_composition` (mole fractions)
+/// and `feed.composition` converted to mole fractions: hand-converted compositions round.
+const COMPOSITION_TOLERANCE: f64 = 0.01;
+
+/// `feed.composition` (REO mass fractions) and the first circuit's `feed_composition` (mole
+/// fractions) describe the same liquor: same elements, and equal mole fractions within
+/// [`COMPOSITION_TOLERANCE`].
+fn feed_matches_separation(
+    composition: &[(String, f64)],
+    sep: &SeparationSpec,
+    root: &FieldPath,
+    ck: &mut Checker,
+) {
+    let sep_path = root.key("circuit").index(0).key("separation");
+    let mut mass = vec![0.0; sep.elements().len()];
+    for (symbol, fraction) in composition {
+        let element = symbol.parse::<crate::chem::Element>().ok();
+        match element.and_then(|e| sep.elements().iter().position(|x| *x == e)) {
+            Some(i) => mass[i] = *fraction,
+            None if *fraction > 0.0 => ck.fail(
+                root.key("feed").key("composition").key(symbol),
+                format!("the feed carries {symbol} but the first circuit's separation.elements does not list it; every element must go somewhere"),
+            ),
+            None => {}
+        }
+    }
+    let moles = crate::chem::elements::reo_mass_to_mole_fractions(sep.elements(), &mass);
+    let worst = moles
+        .iter()
+        .zip(sep.feed_composition())
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max);
+    if worst > COMPOSITION_TOLERANCE {
+        let shown: Vec<String> = moles.iter().map(|m| format!("{m:.4}")).collect();
+        ck.fail(
+            sep_path.key("feed_composition"),
+            format!(
+                "does not match feed.composition: as mole fractions the feed is [{}] (off by {worst:.4}); they must agree within {COMPOSITION_TOLERANCE}",
+                shown.join(", ")
+            ),
+        );
     }
 }

@@ -198,6 +198,7 @@ fn product(
     let symbols: Vec<String> = group.iter().map(|e| e.symbol().to_string()).collect();
     let label = match group {
         [single] => single.oxide_formula(),
+        [first, .., last] if group.len() > 3 => format!("{first}..{last} REO"),
         _ => format!("{} REO", symbols.join("-")),
     };
     Product {

@@ -213,3 +213,22 @@ fn readme_reference_matches_schema() {
         "README reference is stale: rerun with REESIM_BLESS=1"
     );
 }
+
+#[test]
+fn feed_and_separation_compositions_must_agree() {
+    let e = error_after(
+        "composition = { Pr = 0.25, Nd = 0.75 }",
+        "composition = { Pr = 0.5, Nd = 0.5 }",
+    );
+    assert_eq!(e.path.to_string(), "circuit[0].separation.feed_composition");
+    assert!(
+        e.message.contains("does not match feed.composition"),
+        "{}",
+        e.message
+    );
+    let e = error_after(
+        "composition = { Pr = 0.25, Nd = 0.75 }",
+        "composition = { Pr = 0.25, Nd = 0.70, La = 0.05 }",
+    );
+    assert_eq!(e.path.to_string(), "feed.composition.La");
+}
