@@ -2,6 +2,7 @@
 
 mod chem;
 mod cli;
+mod dynamic;
 mod experiment;
 mod plant;
 mod scenario;
