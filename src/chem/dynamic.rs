@@ -105,7 +105,8 @@ pub struct DynamicOptions {
     /// Aqueous exchange between neighbouring stages during a stop, fraction of the running
     /// aqueous flow between them (per tau), >= 0. See the module docs.
     pub stop_exchange: f64,
-    /// Relative local error tolerance per step on the stage holdups.
+    /// Relative local error tolerance per step on the stage holdups (default 1e-5: on-spec
+    /// times within ~0.03 % of a 100x tighter run).
     pub rtol: f64,
     /// Longest integration after the (re)start, in tau.
     pub max_time: f64,
@@ -129,7 +130,7 @@ impl Default for DynamicOptions {
             target_a: Target::SteadyImpurity(DEFAULT_IMPURITY_TOLERANCE),
             target_b: Target::SteadyImpurity(DEFAULT_IMPURITY_TOLERANCE),
             stop_exchange: DEFAULT_STOP_EXCHANGE,
-            rtol: 1e-6,
+            rtol: 1e-5,
             max_time: 1e9,
             settle_rate: 1e-11,
             max_steps: 1_000_000,
