@@ -25,6 +25,7 @@
 //! ```
 
 pub mod design;
+pub mod dynamic;
 pub mod elements;
 mod error;
 pub mod extractant;
@@ -37,6 +38,7 @@ pub mod stages;
 pub mod theory;
 
 pub use design::{Design, DesignInput, ExactDesign, design};
+pub use dynamic::{DynamicModel, DynamicOptions, Sample, Start, Target, Transient};
 pub use elements::Element;
 pub use error::ChemError;
 pub use extractant::{Confidence, Extractant, Sourced};

@@ -3,6 +3,7 @@
 mod allocate;
 mod chem;
 mod cli;
+mod dynamic;
 mod experiment;
 mod plant;
 mod scenario;
