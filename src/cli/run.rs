@@ -52,8 +52,11 @@ pub fn run(args: Args) -> Result<()> {
     let source = ScenarioSource::read(&args.scenario)?;
     let base = source.base()?;
     let variants = source.variants()?;
-    let result = study::run(&base, &variants, args.common.options())?;
+    let mut result = study::run(&base, &variants, args.common.options())?;
     if let Some(dir) = &args.common.out {
+        let scenarios: Vec<_> = std::iter::once(&base).chain(&variants).collect();
+        let limits = crate::plant::TraceLimits::default();
+        study::trace_layouts(&mut result, &scenarios, limits, args.common.options().threads)?;
         report::files::write_all(dir, &result)?;
     }
     super::print_stdout(&report::exporter(args.common.format).export(&result)?)

@@ -6,7 +6,7 @@ pub mod products;
 
 use crate::Result;
 use crate::experiment::{self, Figure, FigureComparison, FigureSummary, Truncation, WarmupReport};
-use crate::plant::{self, LotCounts, ReplicationResult, SERIES_BINS};
+use crate::plant::{self, LotCounts, ReplicationResult, SERIES_BINS, Trace, TraceLimits};
 use crate::scenario::{Scenario, Warmup};
 use products::ProductFlows;
 
@@ -42,6 +42,8 @@ pub struct LayoutResult {
     pub lots: LotCounts,
     /// One replication's raw result (replication 0), for timelines and diagnostics.
     pub first: ReplicationResult,
+    /// Replication 0's trace (train states, WIP), when [`trace_layouts`] filled it.
+    pub trace: Option<Trace>,
 }
 
 /// A scenario's base and variants, with each variant's paired comparison against the base.
@@ -128,9 +130,34 @@ pub fn layout(
         events: results.iter().map(|r| r.events).sum(),
         lots,
         first: results.into_iter().next().unwrap_or_default(),
+        trace: None,
         replications,
         summaries,
     })
+}
+
+/// Simulates replication 0 of every layout once more with a trace (the same run: the result is
+/// identical) and stores it in [`LayoutResult::trace`], for timeline plots. `scenarios` are the
+/// base and the variants, in the order of `study.layouts`.
+pub fn trace_layouts(
+    study: &mut StudyResult,
+    scenarios: &[&Scenario],
+    limits: TraceLimits,
+    threads: Option<usize>,
+) -> Result<()> {
+    let seed = study.seed;
+    let specs: Vec<_> = scenarios
+        .iter()
+        .zip(&study.layouts)
+        .map(|(s, l)| s.plant_spec(l.warmup_h))
+        .collect();
+    let traces = experiment::run_replications(0..specs.len() as u64, threads, |i| {
+        plant::simulate_traced(&specs[i as usize], seed, 0, limits).1
+    })?;
+    for (layout, trace) in study.layouts.iter_mut().zip(traces) {
+        layout.trace = Some(trace);
+    }
+    Ok(())
 }
 
 /// Pilot runs without warm-up; MSER-5 on their output series picks the truncation.

@@ -1,0 +1,69 @@
+//! SVG plots of a study (plotters, SVG backend): on-spec output per layout with CI bars, the
+//! stage profile of each circuit's cascade, the timeline of replication 0 of each traced
+//! layout, and (for sweeps) one figure against a swept parameter.
+//!
+//! Every plot has a title, axis labels with units and a legend; output bytes depend only on the
+//! study (no clock, no randomness, no fonts).
+
+pub mod profile;
+mod style;
+pub mod sweep;
+pub mod throughput;
+pub mod timeline;
+
+use crate::Result;
+use crate::study::StudyResult;
+use crate::study::figures::snake;
+
+/// One rendered plot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plot {
+    /// File name inside `plots/`, e.g. `throughput.svg`.
+    pub file: String,
+    /// The plot's title (also in the SVG).
+    pub title: String,
+    /// The SVG document.
+    pub svg: String,
+}
+
+/// Every plot of `study`, in report order: output per layout, timelines (layouts with a
+/// trace), stage profiles (circuits with a solved cascade).
+pub fn all(study: &StudyResult) -> Result<Vec<Plot>> {
+    let mut plots = vec![Plot {
+        file: "throughput.svg".into(),
+        title: throughput::TITLE.into(),
+        svg: throughput::svg(study)?,
+    }];
+    for layout in &study.layouts {
+        if let Some(trace) = &layout.trace {
+            plots.push(Plot {
+                file: unique(&plots, &format!("timeline_{}", snake(&layout.name))),
+                title: timeline::title(&layout.name),
+                svg: timeline::svg(&layout.name, trace)?,
+            });
+        }
+    }
+    let flows = &study.layouts[0].flows;
+    for (name, solution) in flows.circuit_names.iter().zip(&flows.solutions) {
+        if let Some(s) = solution {
+            plots.push(Plot {
+                file: unique(&plots, &format!("profile_{}", snake(name))),
+                title: profile::title(name),
+                svg: profile::svg(name, s)?,
+            });
+        }
+    }
+    Ok(plots)
+}
+
+/// `stem.svg`, or `stem_2.svg`, ... if an earlier plot took the name.
+fn unique(plots: &[Plot], stem: &str) -> String {
+    let taken = |f: &str| plots.iter().any(|p| p.file == f);
+    let mut file = format!("{stem}.svg");
+    let mut i = 2;
+    while taken(&file) {
+        file = format!("{stem}_{i}.svg");
+        i += 1;
+    }
+    file
+}

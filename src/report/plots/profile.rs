@@ -1,0 +1,131 @@
+//! The stage profile of one circuit's steady-state cascade: the aqueous composition leaving
+//! each stage, one line per element, on a log scale (1e-8 to 1) so impurities show, with the
+//! scrub section shaded and the feed stage marked.
+
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::style::{self, Draw};
+use crate::Result;
+use crate::chem::CascadeSolution;
+
+/// Smallest mole fraction drawn; smaller values sit on the bottom axis.
+pub const FLOOR: f64 = 1e-8;
+
+/// The figure's title for circuit `circuit`.
+pub fn title(circuit: &str) -> String {
+    format!("Stage profile of circuit {circuit}: aqueous composition at steady state")
+}
+
+/// The SVG of circuit `circuit`'s solved cascade `s`.
+pub fn svg(circuit: &str, s: &CascadeSolution) -> Result<String> {
+    let title = title(circuit);
+    style::render((1000, 600), |root| draw(root, &title, s))
+}
+
+fn draw(root: &style::Area, title: &str, s: &CascadeSolution) -> Draw {
+    let stages = s.stages.len().max(1);
+    let n = s.extraction_stages;
+    let x_range = 0.5..stages as f64 + 0.5;
+    let decades: Vec<f64> = (-8..=0).map(|e| 10f64.powi(e)).collect();
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, style::title())
+        .margin(16)
+        .x_label_area_size(52)
+        .y_label_area_size(80)
+        .build_cartesian_2d(x_range, (FLOOR..1.0).log_scale().with_key_points(decades))?;
+    let x_fmt = |x: &f64| format!("{x:.0}");
+    let y_fmt = |y: &f64| format!("1e{:.0}", y.log10());
+    chart
+        .configure_mesh()
+        .light_line_style(style::GRID)
+        .bold_line_style(style::GRID_BOLD)
+        .x_desc(format!(
+            "stage (1 = raffinate end, {stages} = loaded-organic end)"
+        ))
+        .y_desc("aqueous mole fraction of total REE (log scale)")
+        .axis_desc_style(style::axis())
+        .label_style(style::small())
+        .x_labels(stages.min(14))
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt)
+        .draw()?;
+    sections(&mut chart, s, n, stages)?;
+    for (e, element) in s.elements.iter().enumerate() {
+        let color = style::color(e);
+        let points: Vec<(f64, f64)> = s
+            .stages
+            .iter()
+            .filter(|st| st.aqueous[e].is_finite())
+            .map(|st| (st.number as f64, st.aqueous[e].clamp(FLOOR, 1.0)))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))?
+            .label(element.symbol())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x - 10, y), (x + 10, y)], color.stroke_width(3))
+            });
+        if stages <= 80 {
+            chart.draw_series(
+                points
+                    .iter()
+                    .map(|&p| Circle::new(p, 2, color.filled())),
+            )?;
+        }
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(style::GRID_BOLD)
+        .label_font(style::small())
+        .draw()?;
+    Ok(())
+}
+
+/// Shades the scrub section, draws the extraction/scrub boundary and labels both sections
+/// and the feed stage.
+fn sections<Y: Ranged<ValueType = f64>>(
+    chart: &mut ChartContext<'_, SVGBackend<'_>, Cartesian2d<RangedCoordf64, Y>>,
+    s: &CascadeSolution,
+    n: usize,
+    stages: usize,
+) -> Draw {
+    let boundary = n as f64 + 0.5;
+    let end = stages as f64 + 0.5;
+    chart.draw_series(std::iter::once(Rectangle::new(
+        [(boundary, FLOOR), (end, 1.0)],
+        RGBColor(240, 240, 248).filled(),
+    )))?;
+    chart.draw_series(std::iter::once(PathElement::new(
+        vec![(boundary, FLOOR), (boundary, 1.0)],
+        BLACK.stroke_width(2),
+    )))?;
+    let label = |text: String, x: f64, h: HPos| {
+        Text::new(text, (x, 0.5), style::small().pos(Pos::new(h, VPos::Top)))
+    };
+    let m = s.scrub_stages;
+    chart.draw_series([
+        label(
+            format!("extraction: stages 1-{n}  "),
+            boundary - 0.3,
+            HPos::Right,
+        ),
+        label(
+            format!("  scrub: stages {}-{}", n + 1, n + m),
+            boundary + 0.3,
+            HPos::Left,
+        ),
+    ])?;
+    let feed = match s.feed_phase {
+        crate::chem::FeedPhase::Aqueous => format!("feed (aqueous) enters stage {n}  "),
+        crate::chem::FeedPhase::Organic => format!("feed (organic) enters stage {}  ", n + 1),
+    };
+    chart.draw_series(std::iter::once(Text::new(
+        feed,
+        (boundary - 0.3, 0.12),
+        style::small().pos(Pos::new(HPos::Right, VPos::Top)),
+    )))?;
+    Ok(())
+}
