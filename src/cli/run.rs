@@ -56,7 +56,12 @@ pub fn run(args: Args) -> Result<()> {
     if let Some(dir) = &args.common.out {
         let scenarios: Vec<_> = std::iter::once(&base).chain(&variants).collect();
         let limits = crate::plant::TraceLimits::default();
-        study::trace_layouts(&mut result, &scenarios, limits, args.common.options().threads)?;
+        study::trace_layouts(
+            &mut result,
+            &scenarios,
+            limits,
+            args.common.options().threads,
+        )?;
         report::files::write_all(dir, &result)?;
     }
     super::print_stdout(&report::exporter(args.common.format).export(&result)?)

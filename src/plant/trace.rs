@@ -84,7 +84,8 @@ pub struct WipSample {
     pub time_h: f64,
     /// Lots in the plant (feed tank, circuit queues, stages), lots.
     pub lots: u64,
-    /// Lots waiting in the plant's feed tank (the first circuit's feed queue), lots.
+    /// Fresh feed lots in the plant's feed tank (the places its capacity counts; recycled
+    /// off-spec lots waiting with them are not counted), lots.
     pub feed_tank: u32,
 }
 
@@ -97,6 +98,8 @@ pub struct Trace {
     pub wip_interval_h: f64,
     /// Circuit names and train counts, flow order.
     pub circuits: Vec<(String, u32)>,
+    /// Capacity of the feed tank, lots (`None`: unbounded).
+    pub feed_tank_capacity: Option<u32>,
     /// State changes within [0, span_h], in time order (ties in the order they happened).
     pub changes: Vec<StateChange>,
     /// WIP at 0, interval, 2 x interval, ... up to span_h.
@@ -173,6 +176,7 @@ impl Tracer {
                 .iter()
                 .map(|c| (c.name.clone(), c.trains))
                 .collect(),
+            feed_tank_capacity: spec.feed.tank_capacity,
             ..Trace::default()
         };
         Tracer {
@@ -303,7 +307,7 @@ pub fn simulate_traced(
     (result, tracer.finish(level.0, level.1))
 }
 
-/// Lots in the plant and in its feed tank now.
+/// Lots in the plant and fresh lots in its feed tank now.
 fn wip(plant: &Plant) -> (u64, u32) {
-    (plant.lots.live(), plant.circuits[0].feed.len)
+    (plant.lots.live(), plant.circuits[0].in_tank)
 }

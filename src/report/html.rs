@@ -173,7 +173,10 @@ fn change_cells(c: &FigureComparison) -> (String, String) {
                     "n/a".into()
                 }
             };
-            (pts(d.estimate), format!("{} to {}", pts(d.lo()), pts(d.hi())))
+            (
+                pts(d.estimate),
+                format!("{} to {}", pts(d.lo()), pts(d.hi())),
+            )
         }
     }
 }
@@ -189,6 +192,8 @@ fn plots_section(h: &mut String, plots: &[Plot]) {
             Some(rest) => rest.split_once("?>").map_or(rest, |x| x.1).trim_start(),
             None => svg,
         };
+        // Inline SVG in HTML needs no namespace; leaving it out keeps the page free of URLs.
+        let svg = svg.replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1);
         let _ = writeln!(
             h,
             "<figure id=\"{}\">\n{svg}\n<figcaption>{} (plots/{})</figcaption>\n</figure>",

@@ -4,4 +4,5 @@ mod chem;
 mod cli;
 mod experiment;
 mod plant;
+mod report;
 mod scenario;

@@ -13,6 +13,9 @@ use crate::chem::CascadeSolution;
 /// Smallest mole fraction drawn; smaller values sit on the bottom axis.
 pub const FLOOR: f64 = 1e-8;
 
+/// Top of the y axis: the decade above 1 holds the section labels (no fraction exceeds 1).
+const TOP: f64 = 10.0;
+
 /// The figure's title for circuit `circuit`.
 pub fn title(circuit: &str) -> String {
     format!("Stage profile of circuit {circuit}: aqueous composition at steady state")
@@ -34,11 +37,16 @@ fn draw(root: &style::Area, title: &str, s: &CascadeSolution) -> Draw {
         .margin(16)
         .x_label_area_size(52)
         .y_label_area_size(80)
-        .build_cartesian_2d(x_range, (FLOOR..1.0).log_scale().with_key_points(decades))?;
+        .build_cartesian_2d(x_range, (FLOOR..TOP).log_scale().with_key_points(decades))?;
     let x_fmt = |x: &f64| format!("{x:.0}");
-    let y_fmt = |y: &f64| format!("1e{:.0}", y.log10());
+    let y_fmt = |y: &f64| match y.log10().round() as i32 {
+        e @ -2..=0 => format!("{:.*}", (-e) as usize, y),
+        e => format!("1e{e}"),
+    };
+    shade_scrub(&mut chart, n, stages)?;
     chart
         .configure_mesh()
+        .x_max_light_lines(1)
         .light_line_style(style::GRID)
         .bold_line_style(style::GRID_BOLD)
         .x_desc(format!(
@@ -51,7 +59,7 @@ fn draw(root: &style::Area, title: &str, s: &CascadeSolution) -> Draw {
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
         .draw()?;
-    sections(&mut chart, s, n, stages)?;
+    sections(&mut chart, s, n)?;
     for (e, element) in s.elements.iter().enumerate() {
         let color = style::color(e);
         let points: Vec<(f64, f64)> = s
@@ -62,16 +70,12 @@ fn draw(root: &style::Area, title: &str, s: &CascadeSolution) -> Draw {
             .collect();
         chart
             .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))?
-            .label(element.symbol())
+            .label(legend_label(s, e, element.symbol()))
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x - 10, y), (x + 10, y)], color.stroke_width(3))
             });
         if stages <= 80 {
-            chart.draw_series(
-                points
-                    .iter()
-                    .map(|&p| Circle::new(p, 2, color.filled())),
-            )?;
+            chart.draw_series(points.iter().map(|&p| Circle::new(p, 2, color.filled())))?;
         }
     }
     chart
@@ -84,48 +88,61 @@ fn draw(root: &style::Area, title: &str, s: &CascadeSolution) -> Draw {
     Ok(())
 }
 
-/// Shades the scrub section, draws the extraction/scrub boundary and labels both sections
-/// and the feed stage.
+/// "Pr (B product: raffinate)" or "Nd (A product: loaded organic)".
+fn legend_label(s: &CascadeSolution, e: usize, symbol: &str) -> String {
+    if e <= s.split_after {
+        format!("{symbol} (B product: raffinate)")
+    } else {
+        format!("{symbol} (A product: loaded organic)")
+    }
+}
+
+/// Shades the scrub section (stages n+1..) behind everything else.
+fn shade_scrub<Y: Ranged<ValueType = f64>>(
+    chart: &mut ChartContext<'_, SVGBackend<'_>, Cartesian2d<RangedCoordf64, Y>>,
+    n: usize,
+    stages: usize,
+) -> Draw {
+    chart.draw_series(std::iter::once(Rectangle::new(
+        [(n as f64 + 0.5, FLOOR), (stages as f64 + 0.5, TOP)],
+        RGBColor(238, 238, 248).filled(),
+    )))?;
+    Ok(())
+}
+
+/// Draws the extraction/scrub boundary and labels both sections and the feed stage in the
+/// decade above a mole fraction of 1.
 fn sections<Y: Ranged<ValueType = f64>>(
     chart: &mut ChartContext<'_, SVGBackend<'_>, Cartesian2d<RangedCoordf64, Y>>,
     s: &CascadeSolution,
     n: usize,
-    stages: usize,
 ) -> Draw {
     let boundary = n as f64 + 0.5;
-    let end = stages as f64 + 0.5;
-    chart.draw_series(std::iter::once(Rectangle::new(
-        [(boundary, FLOOR), (end, 1.0)],
-        RGBColor(240, 240, 248).filled(),
-    )))?;
     chart.draw_series(std::iter::once(PathElement::new(
-        vec![(boundary, FLOOR), (boundary, 1.0)],
+        vec![(boundary, FLOOR), (boundary, TOP)],
         BLACK.stroke_width(2),
     )))?;
-    let label = |text: String, x: f64, h: HPos| {
-        Text::new(text, (x, 0.5), style::small().pos(Pos::new(h, VPos::Top)))
+    let label = |text: String, y: f64, left_of: bool| {
+        let (x, h) = if left_of {
+            (boundary - 0.4, HPos::Right)
+        } else {
+            (boundary + 0.4, HPos::Left)
+        };
+        Text::new(text, (x, y), style::small().pos(Pos::new(h, VPos::Center)))
     };
     let m = s.scrub_stages;
-    chart.draw_series([
-        label(
-            format!("extraction: stages 1-{n}  "),
-            boundary - 0.3,
-            HPos::Right,
-        ),
-        label(
-            format!("  scrub: stages {}-{}", n + 1, n + m),
-            boundary + 0.3,
-            HPos::Left,
-        ),
-    ])?;
     let feed = match s.feed_phase {
-        crate::chem::FeedPhase::Aqueous => format!("feed (aqueous) enters stage {n}  "),
-        crate::chem::FeedPhase::Organic => format!("feed (organic) enters stage {}  ", n + 1),
+        crate::chem::FeedPhase::Aqueous => format!("feed (aqueous) enters stage {n}"),
+        crate::chem::FeedPhase::Organic => format!("feed (organic) enters stage {}", n + 1),
     };
-    chart.draw_series(std::iter::once(Text::new(
-        feed,
-        (boundary - 0.3, 0.12),
-        style::small().pos(Pos::new(HPos::Right, VPos::Top)),
-    )))?;
+    chart.draw_series([
+        label(format!("extraction section: stages 1-{n}"), 5.0, true),
+        label(
+            format!("scrub section: stages {}-{}", n + 1, n + m),
+            5.0,
+            false,
+        ),
+        label(feed, 1.9, true),
+    ])?;
     Ok(())
 }

@@ -6,6 +6,7 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::Result;
 
@@ -96,7 +97,11 @@ pub(crate) fn tick(v: f64, span: f64) -> String {
     let step = (span.abs() / 10.0).max(f64::MIN_POSITIVE);
     let decimals = (-step.log10().floor()).clamp(0.0, 6.0) as usize;
     let text = format!("{v:.decimals$}");
-    if text.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+    if text
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
         return format!("{:.decimals$}", 0.0);
     }
     thousands(&text)
@@ -104,10 +109,10 @@ pub(crate) fn tick(v: f64, span: f64) -> String {
 
 /// "12345.6" -> "12,345.6" (integer part grouped by thousands).
 fn thousands(text: &str) -> String {
-    let (sign, rest) = text
-        .strip_prefix('-')
-        .map_or(("", text), |r| ("-", r));
-    let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
+    let (sign, rest) = text.strip_prefix('-').map_or(("", text), |r| ("-", r));
+    let (int, frac) = rest
+        .split_once('.')
+        .map_or((rest, None), |(i, f)| (i, Some(f)));
     if int.len() <= 4 {
         return text.to_string();
     }
@@ -171,6 +176,35 @@ impl Ranged for Keyed {
     fn range(&self) -> std::ops::Range<f64> {
         self.range.clone()
     }
+}
+
+/// Estimated width of `text` in the [`small`] font, pixels (plotters' own estimate).
+pub(crate) fn small_text_width(text: &str) -> i32 {
+    let em = 14.0 / 1.24 / 1.24;
+    (em * 0.7 * text.len() as f64).round() as i32
+}
+
+/// A centred row of legend entries (a colour swatch, then its label) at pixel row `y` of
+/// `area`; for legends that must not cover data.
+pub(crate) fn legend_row(area: &Area, y: i32, items: &[(&str, RGBColor)]) -> Draw {
+    let gap = 28;
+    let widths: Vec<i32> = items
+        .iter()
+        .map(|(label, _)| 22 + small_text_width(label))
+        .collect();
+    let total: i32 = widths.iter().sum::<i32>() + gap * (items.len() as i32 - 1).max(0);
+    let (w, _) = area.dim_in_pixel();
+    let mut x = (w as i32 - total).max(0) / 2;
+    let left = small().pos(Pos::new(HPos::Left, VPos::Center));
+    for ((label, color), width) in items.iter().zip(widths) {
+        area.draw(&Rectangle::new(
+            [(x, y - 7), (x + 16, y + 7)],
+            color.filled(),
+        ))?;
+        area.draw(&Text::new(label.to_string(), (x + 22, y), left.clone()))?;
+        x += width + gap;
+    }
+    Ok(())
 }
 
 /// Whether every value is finite.

@@ -33,18 +33,42 @@ pub fn svg(x: &[f64], mean: &[f64], ci95: &[f64], x_label: &str, y_label: &str) 
         ));
     }
     let mut points: Vec<(f64, f64, f64)> = (0..x.len())
-        .map(|i| (x[i], mean[i], if ci95[i].is_finite() { ci95[i].abs() } else { f64::NAN }))
+        .map(|i| {
+            (
+                x[i],
+                mean[i],
+                if ci95[i].is_finite() {
+                    ci95[i].abs()
+                } else {
+                    f64::NAN
+                },
+            )
+        })
         .collect();
     points.sort_by(|a, b| a.0.total_cmp(&b.0));
     let title = title(x_label, y_label);
-    style::render((900, 560), |root| draw(root, &title, &points, x_label, y_label))
+    style::render((900, 560), |root| {
+        draw(root, &title, &points, x_label, y_label)
+    })
 }
 
-fn draw(root: &style::Area, title: &str, p: &[(f64, f64, f64)], x_label: &str, y_label: &str) -> Draw {
+fn draw(
+    root: &style::Area,
+    title: &str,
+    p: &[(f64, f64, f64)],
+    x_label: &str,
+    y_label: &str,
+) -> Draw {
     let ci = |c: f64| if c.is_finite() { c } else { 0.0 };
     let (x_lo, x_hi) = style::padded(p[0].0, p[p.len() - 1].0, 0.06, 0.06);
-    let lo = p.iter().map(|q| q.1 - ci(q.2)).fold(f64::INFINITY, f64::min);
-    let hi = p.iter().map(|q| q.1 + ci(q.2)).fold(f64::NEG_INFINITY, f64::max);
+    let lo = p
+        .iter()
+        .map(|q| q.1 - ci(q.2))
+        .fold(f64::INFINITY, f64::min);
+    let hi = p
+        .iter()
+        .map(|q| q.1 + ci(q.2))
+        .fold(f64::NEG_INFINITY, f64::max);
     let (y_lo, y_hi) = style::padded(lo, hi, 0.1, 0.25);
     let mut chart = ChartBuilder::on(root)
         .caption(title, style::title())
@@ -67,20 +91,34 @@ fn draw(root: &style::Area, title: &str, p: &[(f64, f64, f64)], x_label: &str, y
         .draw()?;
     let color = style::color(0);
     chart
-        .draw_series(LineSeries::new(p.iter().map(|q| (q.0, q.1)), color.stroke_width(2)))?
+        .draw_series(LineSeries::new(
+            p.iter().map(|q| (q.0, q.1)),
+            color.stroke_width(2),
+        ))?
         .label("mean")
-        .legend(move |(x, y)| PathElement::new(vec![(x - 10, y), (x + 10, y)], color.stroke_width(2)));
+        .legend(move |(x, y)| {
+            PathElement::new(vec![(x - 10, y), (x + 10, y)], color.stroke_width(2))
+        });
     chart.draw_series(p.iter().map(|q| Circle::new((q.0, q.1), 5, color.filled())))?;
     let cap = (x_hi - x_lo) * 0.01;
     chart
         .draw_series(p.iter().filter(|q| q.2.is_finite()).map(|&(x, m, c)| {
             PathElement::new(
-                vec![(x - cap, m - c), (x + cap, m - c), (x, m - c), (x, m + c), (x - cap, m + c), (x + cap, m + c)],
+                vec![
+                    (x - cap, m - c),
+                    (x + cap, m - c),
+                    (x, m - c),
+                    (x, m + c),
+                    (x - cap, m + c),
+                    (x + cap, m + c),
+                ],
                 color.stroke_width(2),
             )
         }))?
         .label("95 % CI")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y - 7), (x, y + 7)], color.stroke_width(2)));
+        .legend(move |(x, y)| {
+            PathElement::new(vec![(x, y - 7), (x, y + 7)], color.stroke_width(2))
+        });
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperLeft)

@@ -11,6 +11,10 @@ use crate::study::StudyResult;
 /// The figure's title.
 pub const TITLE: &str = "On-spec output per layout (mean and 95 % CI over replications)";
 
+/// The note under the panels.
+const FOOTNOTE: &str = "Labels: paired change against the base (common random numbers); \
+* = significant at 95 %. The y axes do not start at 0.";
+
 /// One panel: a figure of every layout.
 struct Panel {
     caption: String,
@@ -26,9 +30,18 @@ pub fn svg(study: &StudyResult) -> Result<String> {
     let panels = panels(study);
     let names: Vec<String> = study.layouts.iter().map(|l| l.name.clone()).collect();
     let width = 80 + 380 * panels.len().max(1) as u32;
-    style::render((width, 520), |root| {
+    style::render((width, 550), |root| {
         let root = root.titled(TITLE, style::title())?;
-        let areas = root.split_evenly((1, panels.len().max(1)));
+        let (charts, foot) = root.split_vertically(480);
+        foot.draw(&Text::new(
+            FOOTNOTE,
+            (foot.dim_in_pixel().0 as i32 / 2, 14),
+            style::small().pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Center,
+                plotters::style::text_anchor::VPos::Top,
+            )),
+        ))?;
+        let areas = charts.split_evenly((1, panels.len().max(1)));
         let reps = study.replications;
         for (i, (area, p)) in areas.iter().zip(&panels).enumerate() {
             panel(area, p, &names, reps, i == 0)?;
@@ -72,14 +85,15 @@ fn panel_data(study: &StudyResult, key: &str, caption: String) -> Option<Panel> 
             .find(|f| f.name == key)
             .map_or_else(String::new, |f| short_gain(study, f))
     }));
-    let unit = &study.layouts[0].summaries.iter().find(|s| s.name == key)?.unit;
+    let unit = &study.layouts[0]
+        .summaries
+        .iter()
+        .find(|s| s.name == key)?
+        .unit;
     let what = if key == "on_spec_reo" {
         "on-spec REO".to_string()
     } else {
-        format!(
-            "on-spec {}",
-            crate::report::table::short_name(study, key)
-        )
+        format!("on-spec {}", crate::report::table::short_name(study, key))
     };
     Some(Panel {
         caption,
@@ -119,6 +133,7 @@ fn panel(area: &Area, p: &Panel, names: &[String], reps: u32, legend: bool) -> D
     chart
         .configure_mesh()
         .disable_x_mesh()
+        .y_max_light_lines(1)
         .light_line_style(style::GRID)
         .bold_line_style(style::GRID_BOLD)
         .x_desc("layout")
@@ -133,26 +148,32 @@ fn panel(area: &Area, p: &Panel, names: &[String], reps: u32, legend: bool) -> D
     let bars = (0..n)
         .filter(|&i| p.ci95[i].is_finite() && p.mean[i].is_finite())
         .map(|i| {
-        let (x, m, c) = (i as f64, p.mean[i], p.ci95[i]);
-        let cap = 0.08;
-        PathElement::new(
-            vec![
-                (x - cap, m - c),
-                (x + cap, m - c),
-                (x, m - c),
-                (x, m + c),
-                (x - cap, m + c),
-                (x + cap, m + c),
-            ],
-            color.stroke_width(2),
-        )
-    });
+            let (x, m, c) = (i as f64, p.mean[i], p.ci95[i]);
+            let cap = 0.08;
+            PathElement::new(
+                vec![
+                    (x - cap, m - c),
+                    (x + cap, m - c),
+                    (x, m - c),
+                    (x, m + c),
+                    (x - cap, m + c),
+                    (x + cap, m + c),
+                ],
+                color.stroke_width(2),
+            )
+        });
     chart
         .draw_series(bars)?
         .label("95 % CI (Student t)")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y - 7), (x, y + 7)], color.stroke_width(2)));
+        .legend(move |(x, y)| {
+            PathElement::new(vec![(x, y - 7), (x, y + 7)], color.stroke_width(2))
+        });
     chart
-        .draw_series((0..n).filter(|&i| p.mean[i].is_finite()).map(|i| Circle::new((i as f64, p.mean[i]), 6, color.filled())))?
+        .draw_series(
+            (0..n)
+                .filter(|&i| p.mean[i].is_finite())
+                .map(|i| Circle::new((i as f64, p.mean[i]), 6, color.filled())),
+        )?
         .label(format!("mean of {reps} replications"))
         .legend(move |(x, y)| Circle::new((x, y), 6, color.filled()));
     let above = |i: usize| p.mean[i] + p.ci95[i].max(0.0);
@@ -160,13 +181,17 @@ fn panel(area: &Area, p: &Panel, names: &[String], reps: u32, legend: bool) -> D
         plotters::style::text_anchor::HPos::Center,
         plotters::style::text_anchor::VPos::Bottom,
     ));
-    chart.draw_series((1..n).filter(|&i| !p.gain[i].is_empty() && above(i).is_finite()).map(|i| {
-        Text::new(
-            format!("{} vs base", p.gain[i]),
-            (i as f64, above(i) + 0.04 * span),
-            text.clone(),
-        )
-    }))?;
+    chart.draw_series(
+        (1..n)
+            .filter(|&i| !p.gain[i].is_empty() && above(i).is_finite())
+            .map(|i| {
+                Text::new(
+                    p.gain[i].clone(),
+                    (i as f64, above(i) + 0.04 * span),
+                    text.clone(),
+                )
+            }),
+    )?;
     if legend {
         chart
             .configure_series_labels()

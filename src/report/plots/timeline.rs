@@ -4,6 +4,7 @@
 
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::{self, Area, Draw};
 use crate::Result;
@@ -38,14 +39,44 @@ pub fn title(layout: &str) -> String {
 pub fn svg(layout: &str, trace: &Trace) -> Result<String> {
     let rows = rows(trace);
     let shown = rows.len().min(MAX_TRAINS);
-    let band_h = 150 + 30 * shown as u32;
+    let band_h = 70 + 34 * shown as u32;
     let title = title(layout);
-    style::render((1100, band_h + 400), |root| {
+    let y_area = rows[..shown]
+        .iter()
+        .map(|r| style::small_text_width(&r.2) + 24)
+        .max()
+        .unwrap_or(0)
+        .max(90) as u32;
+    style::render((1100, band_h + 470), |root| {
         let root = root.titled(&title, style::title())?;
-        let (top, bottom) = root.split_vertically(band_h);
-        bands(&top, trace, &rows[..shown], rows.len())?;
-        wip(&bottom, trace)
+        let (head, rest) = root.split_vertically(64);
+        let (top, bottom) = rest.split_vertically(band_h);
+        let centre = head.dim_in_pixel().0 as i32 / 2;
+        head.draw(&Text::new(
+            band_caption(trace, shown, rows.len()),
+            (centre, 12),
+            style::caption().pos(Pos::new(HPos::Center, VPos::Top)),
+        ))?;
+        let items: Vec<(&str, RGBColor)> = STATES
+            .iter()
+            .map(|&s| (s.label(), state_color(s)))
+            .collect();
+        style::legend_row(&head, 48, &items)?;
+        bands(&top, trace, &rows[..shown], y_area)?;
+        wip(&bottom, trace, y_area)
     })
+}
+
+fn band_caption(trace: &Trace, shown: usize, all: usize) -> String {
+    let avail = trace.availability() * 100.0;
+    let days = days(trace);
+    if all > shown {
+        format!(
+            "Train states, first {shown} of {all} trains (all trains available {avail:.2} % of these {days:.0} d)"
+        )
+    } else {
+        format!("Train states (all trains together available {avail:.2} % of these {days:.0} d)")
+    }
 }
 
 /// Every train as (circuit, train in circuit, label), flow order.
@@ -58,49 +89,32 @@ fn rows(trace: &Trace) -> Vec<(usize, u32, String)> {
         .collect()
 }
 
-/// Left margin shared by both charts so their time axes line up, pixels.
-const Y_AREA: u32 = 150;
-
 fn days(trace: &Trace) -> f64 {
     (trace.span_h / 24.0).max(1e-9)
 }
 
-fn bands(area: &Area, trace: &Trace, rows: &[(usize, u32, String)], all: usize) -> Draw {
+fn bands(area: &Area, trace: &Trace, rows: &[(usize, u32, String)], y_area: u32) -> Draw {
     let n = rows.len().max(1);
     let keys: Vec<f64> = (0..n).map(|i| i as f64 + 0.5).collect();
-    let caption = if all > rows.len() {
-        format!(
-            "train states (first {} of {all} trains; availability over these {:.0} d: {:.2} %)",
-            rows.len(),
-            days(trace),
-            trace.availability() * 100.0
-        )
-    } else {
-        format!(
-            "train states (all trains together available {:.2} % of these {:.0} d)",
-            trace.availability() * 100.0,
-            days(trace)
-        )
-    };
     let mut chart = ChartBuilder::on(area)
-        .caption(caption, style::caption())
         .margin(12)
         .margin_right(24)
-        .x_label_area_size(40)
-        .y_label_area_size(Y_AREA)
+        .x_label_area_size(30)
+        .y_label_area_size(y_area)
         .build_cartesian_2d(0.0..days(trace), style::Keyed::new(0.0..n as f64, keys))?;
     let name_of = |y: &f64| {
-        let i = n.saturating_sub(1).saturating_sub(y.floor().max(0.0) as usize);
+        let i = n
+            .saturating_sub(1)
+            .saturating_sub(y.floor().max(0.0) as usize);
         rows.get(i).map_or_else(String::new, |r| r.2.clone())
     };
     let x_fmt = |x: &f64| style::tick(*x, days(trace));
     chart
         .configure_mesh()
         .disable_y_mesh()
+        .x_max_light_lines(1)
         .light_line_style(style::GRID)
         .bold_line_style(style::GRID_BOLD)
-        .x_desc("time since start (d)")
-        .axis_desc_style(style::axis())
         .label_style(style::small())
         .y_label_formatter(&name_of)
         .x_label_formatter(&x_fmt)
@@ -118,12 +132,9 @@ fn bands(area: &Area, trace: &Trace, rows: &[(usize, u32, String)], all: usize) 
                     Rectangle::new([(a / 24.0, y + 0.15), (b / 24.0, y + 0.85)], color.filled())
                 })
         });
-        chart
-            .draw_series(rects)?
-            .label(state.label())
-            .legend(move |(x, y)| Rectangle::new([(x - 8, y - 6), (x + 8, y + 6)], color.filled()));
+        chart.draw_series(rects)?;
     }
-    legend(&mut chart, SeriesLabelPosition::UpperRight)
+    Ok(())
 }
 
 fn legend<'a, 'b: 'a, Y: Ranged>(
@@ -140,13 +151,15 @@ fn legend<'a, 'b: 'a, Y: Ranged>(
     Ok(())
 }
 
-fn wip(area: &Area, trace: &Trace) -> Draw {
+fn wip(area: &Area, trace: &Trace, y_area: u32) -> Draw {
+    let capacity = trace.feed_tank_capacity.map_or(0.0, f64::from);
     let top = trace.wip.iter().map(|w| w.lots).max().unwrap_or(0).max(1) as f64;
+    let top = top.max(capacity);
     let (_, hi) = style::padded(0.0, top, 0.0, 0.35);
     let mut chart = ChartBuilder::on(area)
         .caption(
             format!(
-                "work in process, sampled every {} h",
+                "Work in process, sampled every {} h",
                 style::tick(trace.wip_interval_h, trace.wip_interval_h * 10.0)
             ),
             style::caption(),
@@ -154,16 +167,17 @@ fn wip(area: &Area, trace: &Trace) -> Draw {
         .margin(12)
         .margin_right(24)
         .x_label_area_size(52)
-        .y_label_area_size(Y_AREA)
+        .y_label_area_size(y_area)
         .build_cartesian_2d(0.0..days(trace), 0.0..hi)?;
     let x_fmt = |x: &f64| style::tick(*x, days(trace));
     let y_fmt = |y: &f64| style::tick(*y, hi);
     chart
         .configure_mesh()
+        .max_light_lines(1)
         .light_line_style(style::GRID)
         .bold_line_style(style::GRID_BOLD)
         .x_desc("time since start (d)")
-        .y_desc("lots")
+        .y_desc("work in process (lots)")
         .axis_desc_style(style::axis())
         .label_style(style::small())
         .x_label_formatter(&x_fmt)
@@ -171,15 +185,38 @@ fn wip(area: &Area, trace: &Trace) -> Draw {
         .x_labels(13)
         .draw()?;
     let series: [(&str, RGBColor, fn(&crate::plant::WipSample) -> f64); 2] = [
-        ("lots in the plant (tank, queues, stages)", style::color(0), |w| w.lots as f64),
-        ("lots waiting in the feed tank", style::color(1), |w| f64::from(w.feed_tank)),
+        (
+            "lots in the plant (tank, queues, stages)",
+            style::color(0),
+            |w| w.lots as f64,
+        ),
+        ("fresh feed lots in the feed tank", style::color(1), |w| {
+            f64::from(w.feed_tank)
+        }),
     ];
     for (label, color, value) in series {
         let points = trace.wip.iter().map(|w| (w.time_h / 24.0, value(w)));
         chart
             .draw_series(LineSeries::new(points, color.stroke_width(2)))?
             .label(label)
-            .legend(move |(x, y)| PathElement::new(vec![(x - 10, y), (x + 10, y)], color.stroke_width(3)));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x - 10, y), (x + 10, y)], color.stroke_width(3))
+            });
+    }
+    if let Some(cap) = trace.feed_tank_capacity {
+        let cap = f64::from(cap);
+        let grey = RGBColor(90, 90, 90);
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(0.0, cap), (days(trace), cap)],
+                8,
+                5,
+                grey.stroke_width(2),
+            ))?
+            .label("feed tank capacity (arrivals beyond it are lost)")
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x - 10, y), (x + 10, y)], grey.stroke_width(2))
+            });
     }
     legend(&mut chart, SeriesLabelPosition::UpperRight)
 }
