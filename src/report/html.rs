@@ -196,9 +196,9 @@ fn plots_section(h: &mut String, plots: &[Plot]) {
         let svg = svg.replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1);
         let _ = writeln!(
             h,
-            "<figure id=\"{}\">\n{svg}\n<figcaption>{} (plots/{})</figcaption>\n</figure>",
+            "<figure id=\"{}\">\n{svg}\n<figcaption>{} (<code>plots/{}</code>)</figcaption>\n</figure>",
             esc(p.file.trim_end_matches(".svg")),
-            esc(&p.title),
+            esc(&p.note),
             esc(&p.file)
         );
     }

@@ -218,6 +218,8 @@ pub(crate) fn short_name(study: &StudyResult, key: &str) -> String {
     match key {
         "on_spec_reo" => "REO".into(),
         "lost_feed" => "lost feed".into(),
+        "wip" => "lots in process".into(),
+        "off_spec" => "off-spec lots".into(),
         k => flows
             .products
             .iter()

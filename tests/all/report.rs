@@ -210,7 +210,7 @@ fn plots_have_titles_axis_labels_with_units_and_legends() {
     for label in [
         "aqueous mole fraction of total REE (log scale)",
         "stage (1 = raffinate end, 54 = loaded-organic end)",
-        "Nd (A product: loaded organic)",
+        "Nd (A: loaded organic)",
         "extraction section: stages 1-25",
         "scrub section: stages 26-54",
         "1e-8",

@@ -22,6 +22,8 @@ pub struct Plot {
     pub file: String,
     /// The plot's title (also in the SVG).
     pub title: String,
+    /// How to read it, one or two sentences for people (the HTML caption).
+    pub note: String,
     /// The SVG document.
     pub svg: String,
 }
@@ -32,6 +34,11 @@ pub fn all(study: &StudyResult) -> Result<Vec<Plot>> {
     let mut plots = vec![Plot {
         file: "throughput.svg".into(),
         title: throughput::TITLE.into(),
+        note: format!(
+            "Each point is a layout's mean over {} replications, its bar the 95 % CI; the \
+             label over a variant is its paired change against the base.",
+            study.replications
+        ),
         svg: throughput::svg(study)?,
     }];
     for layout in &study.layouts {
@@ -39,6 +46,10 @@ pub fn all(study: &StudyResult) -> Result<Vec<Plot>> {
             plots.push(Plot {
                 file: unique(&plots, &format!("timeline_{}", snake(&layout.name))),
                 title: timeline::title(&layout.name),
+                note: "Replication 0 only. Each band shows when a train ran, was down \
+                       (waiting for a repair crew or under repair) and restarted off-spec; \
+                       below, the lots in the plant and the fresh lots in the feed tank."
+                    .into(),
                 svg: timeline::svg(&layout.name, trace)?,
             });
         }
@@ -49,6 +60,10 @@ pub fn all(study: &StudyResult) -> Result<Vec<Plot>> {
             plots.push(Plot {
                 file: unique(&plots, &format!("profile_{}", snake(name))),
                 title: profile::title(name),
+                note: "Steady-state cascade: mole fraction of each element in the aqueous \
+                       leaving each stage. The B product leaves as raffinate at stage 1, the \
+                       A product with the loaded organic at the last stage."
+                    .into(),
                 svg: profile::svg(name, s)?,
             });
         }

@@ -24,16 +24,36 @@ pub fn title(circuit: &str) -> String {
 /// The SVG of circuit `circuit`'s solved cascade `s`.
 pub fn svg(circuit: &str, s: &CascadeSolution) -> Result<String> {
     let title = title(circuit);
-    style::render((1000, 600), |root| draw(root, &title, s))
+    style::render((1100, 600), |root| {
+        let root = root.titled(&title, style::title())?;
+        let (plot, side) = root.split_horizontally(820);
+        let items: Vec<(String, RGBColor)> = s
+            .elements
+            .iter()
+            .enumerate()
+            .map(|(e, el)| (legend_label(s, e, el.symbol()), style::color(e)))
+            .collect();
+        side.draw(&Text::new(
+            "element (product)",
+            (8, 40),
+            style::small().pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+        style::legend_column(&side, (8, 66), &items)?;
+        side.draw(&Text::new(
+            "fractions below 1e-8 are drawn at 1e-8",
+            (8, 66 + 24 * items.len() as i32 + 12),
+            style::small().pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+        draw(&plot, s)
+    })
 }
 
-fn draw(root: &style::Area, title: &str, s: &CascadeSolution) -> Draw {
+fn draw(root: &style::Area, s: &CascadeSolution) -> Draw {
     let stages = s.stages.len().max(1);
     let n = s.extraction_stages;
     let x_range = 0.5..stages as f64 + 0.5;
     let decades: Vec<f64> = (-8..=0).map(|e| 10f64.powi(e)).collect();
     let mut chart = ChartBuilder::on(root)
-        .caption(title, style::title())
         .margin(16)
         .x_label_area_size(52)
         .y_label_area_size(80)
@@ -60,7 +80,7 @@ fn draw(root: &style::Area, title: &str, s: &CascadeSolution) -> Draw {
         .y_label_formatter(&y_fmt)
         .draw()?;
     sections(&mut chart, s, n)?;
-    for (e, element) in s.elements.iter().enumerate() {
+    for e in 0..s.elements.len() {
         let color = style::color(e);
         let points: Vec<(f64, f64)> = s
             .stages
@@ -68,32 +88,20 @@ fn draw(root: &style::Area, title: &str, s: &CascadeSolution) -> Draw {
             .filter(|st| st.aqueous[e].is_finite())
             .map(|st| (st.number as f64, st.aqueous[e].clamp(FLOOR, 1.0)))
             .collect();
-        chart
-            .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))?
-            .label(legend_label(s, e, element.symbol()))
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x - 10, y), (x + 10, y)], color.stroke_width(3))
-            });
+        chart.draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))?;
         if stages <= 80 {
             chart.draw_series(points.iter().map(|&p| Circle::new(p, 2, color.filled())))?;
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(style::GRID_BOLD)
-        .label_font(style::small())
-        .draw()?;
     Ok(())
 }
 
-/// "Pr (B product: raffinate)" or "Nd (A product: loaded organic)".
+/// "Pr (B: raffinate)" or "Nd (A: loaded organic)".
 fn legend_label(s: &CascadeSolution, e: usize, symbol: &str) -> String {
     if e <= s.split_after {
-        format!("{symbol} (B product: raffinate)")
+        format!("{symbol} (B: raffinate)")
     } else {
-        format!("{symbol} (A product: loaded organic)")
+        format!("{symbol} (A: loaded organic)")
     }
 }
 

@@ -207,6 +207,21 @@ pub(crate) fn legend_row(area: &Area, y: i32, items: &[(&str, RGBColor)]) -> Dra
     Ok(())
 }
 
+/// A column of line-legend entries (a short line in the colour, then its label) starting at
+/// pixel `(x, y)` of `area`; for legends kept outside the plotting area.
+pub(crate) fn legend_column(area: &Area, (x, y): (i32, i32), items: &[(String, RGBColor)]) -> Draw {
+    let left = small().pos(Pos::new(HPos::Left, VPos::Center));
+    for (i, (label, color)) in items.iter().enumerate() {
+        let y = y + 24 * i as i32;
+        area.draw(&PathElement::new(
+            vec![(x, y), (x + 22, y)],
+            color.stroke_width(3),
+        ))?;
+        area.draw(&Text::new(label.clone(), (x + 30, y), left.clone()))?;
+    }
+    Ok(())
+}
+
 /// Whether every value is finite.
 pub(crate) fn all_finite(values: &[f64]) -> bool {
     values.iter().all(|v| v.is_finite())

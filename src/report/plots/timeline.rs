@@ -151,6 +151,9 @@ fn legend<'a, 'b: 'a, Y: Ranged>(
     Ok(())
 }
 
+/// One level of a WIP sample, lots.
+type Level = fn(&crate::plant::WipSample) -> f64;
+
 fn wip(area: &Area, trace: &Trace, y_area: u32) -> Draw {
     let capacity = trace.feed_tank_capacity.map_or(0.0, f64::from);
     let top = trace.wip.iter().map(|w| w.lots).max().unwrap_or(0).max(1) as f64;
@@ -184,7 +187,7 @@ fn wip(area: &Area, trace: &Trace, y_area: u32) -> Draw {
         .y_label_formatter(&y_fmt)
         .x_labels(13)
         .draw()?;
-    let series: [(&str, RGBColor, fn(&crate::plant::WipSample) -> f64); 2] = [
+    let series: [(&str, RGBColor, Level); 2] = [
         (
             "lots in the plant (tank, queues, stages)",
             style::color(0),
