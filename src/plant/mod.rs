@@ -28,4 +28,6 @@ mod trace;
 pub use result::*;
 pub use run::{Execution, simulate, simulate_auto, simulate_trains_parallel, trains_independent};
 pub use spec::*;
-pub use trace::{StateChange, Trace, TraceLimits, TrainState, WipSample, simulate_traced};
+pub use trace::{
+    StateChange, Trace, TraceLimits, TrainState, WipSample, simulate_traced, trace_replication,
+};

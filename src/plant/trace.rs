@@ -282,6 +282,35 @@ pub fn simulate_traced(
     replication: u64,
     limits: TraceLimits,
 ) -> (ReplicationResult, Trace) {
+    let (mut plant, handled, trace) = traced_run(spec, seed, replication, limits, spec.horizon_h);
+    plant.close();
+    (plant.stats.finish(spec, replication, handled), trace)
+}
+
+/// The [`Trace`] of [`simulate_traced`] alone: the run stops at the end of the traced span,
+/// so it costs only that share of a replication.
+///
+/// # Panics
+/// As [`simulate_traced`].
+pub fn trace_replication(
+    spec: &PlantSpec,
+    seed: u64,
+    replication: u64,
+    limits: TraceLimits,
+) -> Trace {
+    let until = limits.span_h.min(spec.horizon_h).max(0.0);
+    traced_run(spec, seed, replication, limits, until).2
+}
+
+/// Runs the model with a tracer until `until_h` hours; returns the model (not closed), the
+/// events handled and the finished trace.
+fn traced_run(
+    spec: &PlantSpec,
+    seed: u64,
+    replication: u64,
+    limits: TraceLimits,
+    until_h: f64,
+) -> (Plant, u64, Trace) {
     assert!(
         limits.wip_interval_h > 0.0,
         "the WIP sample interval must be > 0"
@@ -290,21 +319,19 @@ pub fn simulate_traced(
     plant.trace = Some(Box::new(Tracer::new(spec, limits)));
     let mut sched = Scheduler::with_capacity(plant.queue_capacity());
     plant.start(&mut sched);
-    let horizon = SimTime::from_hours(spec.horizon_h);
+    let until = SimTime::from_hours(until_h);
     loop {
         let level = wip(&plant);
-        if !sched.step(&mut plant, horizon) {
+        if !sched.step(&mut plant, until) {
             break;
         }
         if let Some(t) = plant.trace.as_deref_mut() {
             t.sample_before(sched.now().hours(), level.0, level.1);
         }
     }
-    plant.close();
     let level = wip(&plant);
     let tracer = plant.trace.take().expect("the tracer stays in place");
-    let result = plant.stats.finish(spec, replication, sched.handled());
-    (result, tracer.finish(level.0, level.1))
+    (plant, sched.handled(), tracer.finish(level.0, level.1))
 }
 
 /// Lots in the plant and fresh lots in its feed tank now.

@@ -136,8 +136,8 @@ pub fn layout(
     })
 }
 
-/// Simulates replication 0 of every layout once more with a trace (the same run: the result is
-/// identical) and stores it in [`LayoutResult::trace`], for timeline plots. `scenarios` are the
+/// Simulates the traced span of replication 0 of every layout once more with a trace (the same
+/// run as in the study: simulation is deterministic) and stores it in [`LayoutResult::trace`], for timeline plots. `scenarios` are the
 /// base and the variants, in the order of `study.layouts`.
 pub fn trace_layouts(
     study: &mut StudyResult,
@@ -152,7 +152,7 @@ pub fn trace_layouts(
         .map(|(s, l)| s.plant_spec(l.warmup_h))
         .collect();
     let traces = experiment::run_replications(0..specs.len() as u64, threads, |i| {
-        plant::simulate_traced(&specs[i as usize], seed, 0, limits).1
+        plant::trace_replication(&specs[i as usize], seed, 0, limits)
     })?;
     for (layout, trace) in study.layouts.iter_mut().zip(traces) {
         layout.trace = Some(trace);

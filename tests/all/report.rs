@@ -58,6 +58,8 @@ fn tracing_does_not_change_the_replication_result() {
                 assert_eq!(format!("{plain:?}"), format!("{traced:?}"));
                 assert_eq!(plain, traced);
                 assert!(!trace.changes.is_empty(), "failures happen in {}", s.name);
+                let alone = plant::trace_replication(&spec, 7, rep, TraceLimits::default());
+                assert_eq!(alone, trace, "the trace alone equals the full run's");
             }
         }
     }
@@ -114,6 +116,7 @@ fn trace_is_bounded_by_its_limits() {
         max_points: 100_000,
     };
     let (_, trace) = plant::simulate_traced(&spec, 1, 0, span);
+    assert_eq!(plant::trace_replication(&spec, 1, 0, span), trace);
     assert_eq!(trace.span_h, 100.0);
     assert!(trace.changes.iter().all(|c| c.time_h <= 100.0));
     assert_eq!(trace.wip.len(), 201);
@@ -232,7 +235,7 @@ fn sweep_plot_takes_plain_vectors() {
     assert_svg_ok("sweep", &svg);
     let t = texts(&svg);
     for label in [
-        "on-spec Nd2O3 against parallel trains",
+        "On-spec Nd2O3 against parallel trains",
         "parallel trains (count)",
         "on-spec Nd2O3 (t REO/yr)",
         "95 % CI",

@@ -6,10 +6,15 @@ use plotters::prelude::*;
 use super::style::{self, Draw};
 use crate::Result;
 
-/// The figure's title: "`y` against `x`", each without its "(unit)" suffix.
+/// The figure's title: "`Y` against `x`", each without its "(unit)" suffix, capitalised.
 pub fn title(x_label: &str, y_label: &str) -> String {
     let bare = |l: &str| l.split(" (").next().unwrap_or(l).to_string();
-    format!("{} against {}", bare(y_label), bare(x_label))
+    let y = bare(y_label);
+    let mut chars = y.chars();
+    let first = chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().collect());
+    format!("{first}{} against {}", chars.as_str(), bare(x_label))
 }
 
 /// The SVG of `mean[i] ± ci95[i]` at `x[i]`. Labels should carry units, e.g. `"trains
@@ -80,6 +85,7 @@ fn draw(
     let y_fmt = |v: &f64| style::tick(*v, y_hi - y_lo);
     chart
         .configure_mesh()
+        .max_light_lines(1)
         .light_line_style(style::GRID)
         .bold_line_style(style::GRID_BOLD)
         .x_desc(x_label)
