@@ -92,9 +92,9 @@ pub(crate) fn render(size: (u32, u32), draw: impl FnOnce(&Area) -> Draw) -> Resu
 }
 
 /// A readable tick label for `v` on an axis spanning `span` (same unit): as many decimals as
-/// the tick spacing (about a tenth of the span) needs, no exponent, no "-0".
+/// the tick spacing (about an eighth of the span) needs, no exponent, no "-0".
 pub(crate) fn tick(v: f64, span: f64) -> String {
-    let step = (span.abs() / 10.0).max(f64::MIN_POSITIVE);
+    let step = (span.abs() / 8.0).max(f64::MIN_POSITIVE);
     let decimals = (-step.log10().floor()).clamp(0.0, 6.0) as usize;
     let text = format!("{v:.decimals$}");
     if text

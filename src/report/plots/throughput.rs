@@ -174,7 +174,10 @@ fn panel(area: &Area, p: &Panel, names: &[String], reps: u32, legend: bool) -> D
                 .filter(|&i| p.mean[i].is_finite())
                 .map(|i| Circle::new((i as f64, p.mean[i]), 6, color.filled())),
         )?
-        .label(format!("mean of {reps} replications"))
+        .label(format!(
+            "mean of {reps} replication{}",
+            if reps == 1 { "" } else { "s" }
+        ))
         .legend(move |(x, y)| Circle::new((x, y), 6, color.filled()));
     let above = |i: usize| p.mean[i] + p.ci95[i].max(0.0);
     let text = style::small().pos(plotters::style::text_anchor::Pos::new(
