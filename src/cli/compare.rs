@@ -37,7 +37,7 @@ pub fn run(args: Args) -> Result<()> {
     let mut result = study::run(&a, std::slice::from_ref(&b), args.common.options())?;
     result.layouts[0].name = stem(&args.a);
     result.scenario = title;
-    deliver(&result, &args.common)
+    deliver(&mut result, &[&a, &b], &args.common)
 }
 
 fn stem(path: &std::path::Path) -> String {

@@ -3,7 +3,7 @@
 use super::Format;
 use crate::Result;
 use crate::report;
-use crate::scenario::ScenarioSource;
+use crate::scenario::{Scenario, ScenarioSource};
 use crate::study::{self, RunOptions};
 use std::path::PathBuf;
 
@@ -71,13 +71,21 @@ pub fn run(args: Args) -> Result<()> {
     let source = ScenarioSource::read(&args.scenario)?;
     let base = source.base()?;
     let variants = source.variants()?;
-    let result = study::run(&base, &variants, args.common.options())?;
-    deliver(&result, &args.common)
+    let mut result = study::run(&base, &variants, args.common.options())?;
+    let scenarios: Vec<&Scenario> = std::iter::once(&base).chain(&variants).collect();
+    deliver(&mut result, &scenarios, &args.common)
 }
 
-/// Writes `--out` files (if asked) and prints the report in the chosen format.
-pub fn deliver(result: &study::StudyResult, common: &CommonArgs) -> Result<()> {
+/// Writes `--out` files (with a trace of replication 0 of each layout for the timelines) if
+/// asked, and prints the report in the chosen format. `scenarios` are the study's layouts.
+pub fn deliver(
+    result: &mut study::StudyResult,
+    scenarios: &[&Scenario],
+    common: &CommonArgs,
+) -> Result<()> {
     if let Some(dir) = &common.out {
+        let limits = crate::plant::TraceLimits::default();
+        study::trace_layouts(result, scenarios, limits, common.options().threads)?;
         report::files::write_all(dir, result)?;
     }
     super::print_stdout(&report::exporter(common.format).export(result)?)

@@ -30,6 +30,9 @@ impl Plant {
             .failures
             .as_mut()
             .expect("failing circuit has failures");
+        if let Some(t) = self.trace.as_deref_mut() {
+            t.failed(self.now, k, f.crews_free != 0);
+        }
         if f.crews_free == 0 {
             f.crew_queue.push_back(k);
             return;
@@ -62,7 +65,13 @@ impl Plant {
             f.crews_free += 1;
         }
         if let Some(next) = next {
+            if let Some(t) = self.trace.as_deref_mut() {
+                t.repair_started(self.now, next);
+            }
             self.start_repair(next, sched);
+        }
+        if let Some(t) = self.trace.as_deref_mut() {
+            t.restarted(self.now, k, restart_h);
         }
         let train = &mut self.trains[k as usize];
         train.up = true;

@@ -23,7 +23,11 @@ mod result;
 mod run;
 mod spec;
 mod stats;
+mod trace;
 
 pub use result::*;
 pub use run::{Execution, simulate, simulate_auto, simulate_trains_parallel, trains_independent};
 pub use spec::*;
+pub use trace::{
+    StateChange, Trace, TraceLimits, TrainState, WipSample, simulate_traced, trace_replication,
+};

@@ -22,6 +22,8 @@ pub(crate) struct Plant {
     /// Train decomposition: simulate only this train of circuit 0 (see `run.rs`).
     pub only: Option<u32>,
     pub stats: Stats,
+    /// Train state recorder, only in [`super::simulate_traced`] runs.
+    pub trace: Option<Box<super::trace::Tracer>>,
 }
 
 impl Model for Plant {
@@ -68,6 +70,7 @@ impl Plant {
             arrival_rng: stream(seed, replication, purpose::ARRIVALS),
             only,
             stats: Stats::new(spec),
+            trace: None,
         }
     }
 

@@ -5,7 +5,9 @@ use crate::experiment::write_atomic;
 use crate::study::StudyResult;
 use std::path::Path;
 
-/// Writes `summary.json` and `replications.csv` into `dir` (created if missing).
+/// Writes `summary.json`, `replications.csv`, `plots/*.svg` and `report.html` into `dir`
+/// (created if missing). The timelines need [`crate::study::LayoutResult::trace`]; layouts
+/// without one get no timeline.
 pub fn write_all(dir: &Path, study: &StudyResult) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|source| crate::Error::Io {
         path: dir.to_path_buf(),
@@ -16,6 +18,19 @@ pub fn write_all(dir: &Path, study: &StudyResult) -> Result<()> {
     write_text(
         &dir.join("replications.csv"),
         &super::csv::replications_csv(study)?,
+    )?;
+    let plots = super::plots::all(study)?;
+    let plot_dir = dir.join("plots");
+    std::fs::create_dir_all(&plot_dir).map_err(|source| crate::Error::Io {
+        path: plot_dir.clone(),
+        source,
+    })?;
+    for p in &plots {
+        write_text(&plot_dir.join(&p.file), &p.svg)?;
+    }
+    write_text(
+        &dir.join("report.html"),
+        &super::html::to_html(study, &plots),
     )?;
     Ok(())
 }

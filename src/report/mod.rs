@@ -5,7 +5,9 @@ pub mod cascade;
 pub mod csv;
 pub mod design;
 pub mod files;
+pub mod html;
 pub mod json;
+pub mod plots;
 pub mod table;
 
 use crate::Result;

@@ -92,24 +92,39 @@ fn shown(summary: &FigureSummary) -> bool {
         )
 }
 
-fn figures_table(out: &mut String, study: &StudyResult) {
-    let labels: Vec<String> = study.layouts[0]
+/// The headline figures of every layout: row labels, and per layout one cell per row
+/// ("mean ± ci95", fractions in %). Shared by the terminal table and the HTML report.
+pub(crate) struct FigureTable {
+    /// Row labels with units, e.g. "on-spec Nd2O3 (t REO/yr)".
+    pub labels: Vec<String>,
+    /// `cells[layout][row]`.
+    pub cells: Vec<Vec<String>>,
+}
+
+/// The rows [`shown`] in the headline table, labelled, for every layout.
+pub(crate) fn figure_table(study: &StudyResult) -> FigureTable {
+    let labels = study.layouts[0]
         .summaries
         .iter()
         .filter(|s| shown(s))
         .map(|s| label(study, s))
         .collect();
+    let cells = study
+        .layouts
+        .iter()
+        .map(|l| l.summaries.iter().filter(|s| shown(s)).map(cell).collect())
+        .collect();
+    FigureTable { labels, cells }
+}
+
+fn figures_table(out: &mut String, study: &StudyResult) {
+    let FigureTable { labels, cells } = figure_table(study);
     let name_width = labels
         .iter()
         .map(|l| l.chars().count())
         .max()
         .unwrap_or(10)
         .max(10);
-    let cells: Vec<Vec<String>> = study
-        .layouts
-        .iter()
-        .map(|l| l.summaries.iter().filter(|s| shown(s)).map(cell).collect())
-        .collect();
     let col_width = cells
         .iter()
         .flatten()
@@ -134,7 +149,7 @@ fn figures_table(out: &mut String, study: &StudyResult) {
 }
 
 /// "on-spec Nd2O3 (t REO/yr)" and the like.
-fn label(study: &StudyResult, s: &FigureSummary) -> String {
+pub(crate) fn label(study: &StudyResult, s: &FigureSummary) -> String {
     let flows = &study.layouts[0].flows;
     if let Some(circuit) = s.name.strip_suffix("_inventory") {
         return format!("in-circuit inventory {circuit} ({})", s.unit);
@@ -159,7 +174,8 @@ fn label(study: &StudyResult, s: &FigureSummary) -> String {
     format!("{name} ({})", s.unit)
 }
 
-fn cell(s: &FigureSummary) -> String {
+/// "mean ± ci95" of a summary, fractions in %.
+pub(crate) fn cell(s: &FigureSummary) -> String {
     let scale = if s.unit == "fraction" { 100.0 } else { 1.0 };
     let unit = if s.unit == "fraction" { " %" } else { "" };
     if s.stats.ci95.is_finite() {
@@ -182,20 +198,35 @@ fn gains(out: &mut String, study: &StudyResult) {
         out,
         "Change against the base (paired over replications with common random numbers; * = significant at 95 %):"
     );
-    for (layout, comparison) in study.layouts[1..].iter().zip(&study.comparisons) {
-        let parts: Vec<String> = comparison
-            .iter()
-            .filter(|c| {
-                c.name.starts_with("on_spec_") || c.name == "availability" || c.name == "lost_feed"
-            })
-            .map(|c| gain_text(study, c))
-            .collect();
-        let _ = writeln!(out, "  {}: {}", layout.name, parts.join("; "));
+    for (layout, parts) in gain_parts(study) {
+        let _ = writeln!(out, "  {layout}: {}", parts.join("; "));
     }
     let _ = writeln!(out);
 }
 
-fn gain_text(study: &StudyResult, c: &FigureComparison) -> String {
+/// Per variant: its name and the headline changes against the base, e.g.
+/// "Nd2O3 +1.3 %* [+1.0 %, +1.6 %]" (on-spec output, availability, lost feed).
+pub(crate) fn gain_parts(study: &StudyResult) -> Vec<(String, Vec<String>)> {
+    study.layouts[1..]
+        .iter()
+        .zip(&study.comparisons)
+        .map(|(layout, comparison)| {
+            let parts = comparison
+                .iter()
+                .filter(|c| {
+                    c.name.starts_with("on_spec_")
+                        || c.name == "availability"
+                        || c.name == "lost_feed"
+                })
+                .map(|c| gain_text(study, c))
+                .collect();
+            (layout.name.clone(), parts)
+        })
+        .collect()
+}
+
+/// One figure's change against the base: a ratio in % with its CI, or points for fractions.
+pub(crate) fn gain_text(study: &StudyResult, c: &FigureComparison) -> String {
     let star = if c.paired.significant { "*" } else { "" };
     let name = short_name(study, &c.name);
     match c.paired.ratio {
@@ -212,11 +243,14 @@ fn gain_text(study: &StudyResult, c: &FigureComparison) -> String {
     }
 }
 
-fn short_name(study: &StudyResult, key: &str) -> String {
+/// A figure's short name: the product label, "REO", "lost feed", or the key in words.
+pub(crate) fn short_name(study: &StudyResult, key: &str) -> String {
     let flows = &study.layouts[0].flows;
     match key {
         "on_spec_reo" => "REO".into(),
         "lost_feed" => "lost feed".into(),
+        "wip" => "lots in process".into(),
+        "off_spec" => "off-spec lots".into(),
         k => flows
             .products
             .iter()
@@ -225,7 +259,8 @@ fn short_name(study: &StudyResult, key: &str) -> String {
     }
 }
 
-fn pct(x: f64) -> String {
+/// A signed percentage with one decimal, e.g. "+1.3 %" ("n/a" if not finite).
+pub(crate) fn pct(x: f64) -> String {
     if x.is_finite() {
         format!("{:+.1} %", x * 100.0)
     } else {
@@ -233,8 +268,12 @@ fn pct(x: f64) -> String {
     }
 }
 
-/// One sentence: the variant with the largest on-spec output gain, or the base alone.
 fn answer(out: &mut String, study: &StudyResult) {
+    let _ = writeln!(out, "Answer: {}", answer_sentence(study));
+}
+
+/// One sentence: the variant with the largest on-spec output gain, or the base alone.
+pub(crate) fn answer_sentence(study: &StudyResult) -> String {
     let headline = headline_key(&study.layouts[0]);
     let best = study.layouts[1..]
         .iter()
@@ -260,9 +299,8 @@ fn answer(out: &mut String, study: &StudyResult) {
                 estimate: f64::NAN,
                 ci95: f64::NAN,
             });
-            let _ = writeln!(
-                out,
-                "Answer: {}: {} on-spec {label} per year (95 % CI {} to {}), {} vs {} t/yr; availability {} % vs {} %.",
+            format!(
+                "{}: {} on-spec {label} per year (95 % CI {} to {}), {} vs {} t/yr; availability {} % vs {} %.",
                 layout.name,
                 pct(r.estimate - 1.0),
                 pct(r.estimate - r.ci95 - 1.0),
@@ -271,16 +309,13 @@ fn answer(out: &mut String, study: &StudyResult) {
                 num(value(base, &headline), 4),
                 num(value(layout, "availability") * 100.0, 4),
                 num(value(base, "availability") * 100.0, 4),
-            );
+            )
         }
-        None => {
-            let _ = writeln!(
-                out,
-                "Answer: {} t/yr on-spec {label}, availability {} %.",
-                num(value(base, &headline), 4),
-                num(value(base, "availability") * 100.0, 4)
-            );
-        }
+        None => format!(
+            "{} t/yr on-spec {label}, availability {} %.",
+            num(value(base, &headline), 4),
+            num(value(base, "availability") * 100.0, 4)
+        ),
     }
 }
 

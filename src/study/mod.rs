@@ -7,7 +7,9 @@ pub mod products;
 
 use crate::Result;
 use crate::experiment::{self, Figure, FigureComparison, FigureSummary, Truncation, WarmupReport};
-use crate::plant::{self, Execution, LotCounts, ReplicationResult, SERIES_BINS};
+use crate::plant::{
+    self, Execution, LotCounts, ReplicationResult, SERIES_BINS, Trace, TraceLimits,
+};
 use crate::scenario::{Scenario, Warmup};
 use products::ProductFlows;
 
@@ -65,6 +67,8 @@ pub struct LayoutResult {
     pub first: ReplicationResult,
     /// Whether each replication ran as one event loop or one loop per train in parallel.
     pub execution: Execution,
+    /// Replication 0's trace (train states, WIP), when [`trace_layouts`] filled it.
+    pub trace: Option<Trace>,
 }
 
 /// A scenario's base and variants, with each variant's paired comparison against the base.
@@ -255,8 +259,33 @@ impl Plan {
             replications,
             summaries,
             execution,
+            trace: None,
         })
     }
+}
+
+/// Simulates the traced span of replication 0 of every layout once more with a trace (the same
+/// run as in the study: simulation is deterministic) and stores it in [`LayoutResult::trace`], for timeline plots. `scenarios` are the
+/// base and the variants, in the order of `study.layouts`.
+pub fn trace_layouts(
+    study: &mut StudyResult,
+    scenarios: &[&Scenario],
+    limits: TraceLimits,
+    threads: Option<usize>,
+) -> Result<()> {
+    let seed = study.seed;
+    let specs: Vec<_> = scenarios
+        .iter()
+        .zip(&study.layouts)
+        .map(|(s, l)| s.plant_spec(l.warmup_h))
+        .collect();
+    let traces = experiment::run_replications(0..specs.len() as u64, threads, |i| {
+        plant::trace_replication(&specs[i as usize], seed, 0, limits)
+    })?;
+    for (layout, trace) in study.layouts.iter_mut().zip(traces) {
+        layout.trace = Some(trace);
+    }
+    Ok(())
 }
 
 /// Pilot runs without warm-up; MSER-5 on their output series picks the truncation.

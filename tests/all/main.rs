@@ -6,5 +6,6 @@ mod cli;
 mod dynamic;
 mod experiment;
 mod plant;
+mod report;
 mod scenario;
 mod scenarios;

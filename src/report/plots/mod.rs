@@ -1,0 +1,84 @@
+//! SVG plots of a study (plotters, SVG backend): on-spec output per layout with CI bars, the
+//! stage profile of each circuit's cascade, the timeline of replication 0 of each traced
+//! layout, and (for sweeps) one figure against a swept parameter.
+//!
+//! Every plot has a title, axis labels with units and a legend; output bytes depend only on the
+//! study (no clock, no randomness, no fonts).
+
+pub mod profile;
+mod style;
+pub mod sweep;
+pub mod throughput;
+pub mod timeline;
+
+use crate::Result;
+use crate::study::StudyResult;
+use crate::study::figures::snake;
+
+/// One rendered plot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plot {
+    /// File name inside `plots/`, e.g. `throughput.svg`.
+    pub file: String,
+    /// The plot's title (also in the SVG).
+    pub title: String,
+    /// How to read it, one or two sentences for people (the HTML caption).
+    pub note: String,
+    /// The SVG document.
+    pub svg: String,
+}
+
+/// Every plot of `study`, in report order: output per layout, timelines (layouts with a
+/// trace), stage profiles (circuits with a solved cascade).
+pub fn all(study: &StudyResult) -> Result<Vec<Plot>> {
+    let mut plots = vec![Plot {
+        file: "throughput.svg".into(),
+        title: throughput::TITLE.into(),
+        note: format!(
+            "Each point is a layout's mean over {} replications, its bar the 95 % CI; the \
+             label over a variant is its paired change against the base.",
+            study.replications
+        ),
+        svg: throughput::svg(study)?,
+    }];
+    for layout in &study.layouts {
+        if let Some(trace) = &layout.trace {
+            plots.push(Plot {
+                file: unique(&plots, &format!("timeline_{}", snake(&layout.name))),
+                title: timeline::title(&layout.name),
+                note: "Replication 0 only. Each band shows when a train ran, was down \
+                       (waiting for a repair crew or under repair) and restarted off-spec; \
+                       below, the lots in the plant and the fresh lots in the feed tank."
+                    .into(),
+                svg: timeline::svg(&layout.name, trace)?,
+            });
+        }
+    }
+    let flows = &study.layouts[0].flows;
+    for (name, solution) in flows.circuit_names.iter().zip(&flows.solutions) {
+        if let Some(s) = solution {
+            plots.push(Plot {
+                file: unique(&plots, &format!("profile_{}", snake(name))),
+                title: profile::title(name),
+                note: "Steady-state cascade: mole fraction of each element in the aqueous \
+                       leaving each stage. The B product leaves as raffinate at stage 1, the \
+                       A product with the loaded organic at the last stage."
+                    .into(),
+                svg: profile::svg(name, s)?,
+            });
+        }
+    }
+    Ok(plots)
+}
+
+/// `stem.svg`, or `stem_2.svg`, ... if an earlier plot took the name.
+fn unique(plots: &[Plot], stem: &str) -> String {
+    let taken = |f: &str| plots.iter().any(|p| p.file == f);
+    let mut file = format!("{stem}.svg");
+    let mut i = 2;
+    while taken(&file) {
+        file = format!("{stem}_{i}.svg");
+        i += 1;
+    }
+    file
+}
