@@ -93,6 +93,7 @@ impl Scenario {
                 tank_capacity: self.feed.tank_capacity,
             },
             circuits: self.circuits.iter().map(|c| c.spec.clone()).collect(),
+            flowsheet: Default::default(),
         }
     }
 }
