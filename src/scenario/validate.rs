@@ -15,12 +15,20 @@ pub struct Checker {
 }
 
 impl Checker {
-    fn fail(&mut self, path: FieldPath, message: String) {
+    /// Records a problem at `path`.
+    pub(super) fn fail(&mut self, path: FieldPath, message: String) {
         self.errors.push((path, message));
     }
 
     /// An integer in `lo..=hi`, or `default` when absent.
-    fn int(&mut self, path: FieldPath, value: Option<i64>, default: i64, lo: i64, hi: i64) -> i64 {
+    pub(super) fn int(
+        &mut self,
+        path: FieldPath,
+        value: Option<i64>,
+        default: i64,
+        lo: i64,
+        hi: i64,
+    ) -> i64 {
         let v = value.unwrap_or(default);
         if (lo..=hi).contains(&v) {
             v
@@ -112,6 +120,7 @@ pub fn scenario(raw: &RawScenario, default_name: &str, ck: &mut Checker) -> Scen
     let seed = ck.int(sim_path.key("seed"), sim.seed, 1, 0, i64::MAX) as u64;
     let feed = feed(&raw.feed, &root.key("feed"), ck);
     let circuits = circuits(&raw.circuit, &root.key("circuit"), ck);
+    let flowsheet = super::flowsheet::flowsheet(raw, &circuits, &feed, ck);
     Scenario {
         name: raw.name.clone().unwrap_or_else(|| default_name.to_string()),
         description: raw.description.clone(),
@@ -121,6 +130,7 @@ pub fn scenario(raw: &RawScenario, default_name: &str, ck: &mut Checker) -> Scen
         seed,
         feed,
         circuits,
+        flowsheet,
     }
 }
 

@@ -32,6 +32,8 @@ pub struct LayoutResult {
     pub warmup_auto: Option<WarmupReport>,
     /// Product streams, purities and inventories from the chemistry.
     pub flows: ProductFlows,
+    /// The circuit (or finishing unit) with the highest mean utilisation.
+    pub bottleneck: Option<figures::Bottleneck>,
     /// Figures of each replication, in replication order.
     pub replications: Vec<Vec<Figure>>,
     /// Summary of each figure over replications.
@@ -95,14 +97,14 @@ pub fn layout(
     let (warmup_h, warmup_auto) = match scenario.warmup {
         Warmup::Fixed(h) => (h, None),
         Warmup::Auto => {
-            let report = auto_warmup(scenario, seed, reps, threads)?;
+            let report = auto_warmup(&flows.plant_spec(scenario, 0.0), seed, reps, threads)?;
             (
                 report.overall.time(scenario.horizon_h / SERIES_BINS as f64),
                 Some(report),
             )
         }
     };
-    let spec = scenario.plant_spec(warmup_h);
+    let spec = flows.plant_spec(scenario, warmup_h);
     let results = experiment::run_replications(0..u64::from(reps), threads, |r| {
         plant::simulate(&spec, seed, r)
     })?;
@@ -112,18 +114,13 @@ pub fn layout(
         .collect();
     let summaries = experiment::summarize_figures(&replications)?;
     let mut lots = LotCounts::default();
-    for r in &results {
-        lots.arrived += r.lots.arrived;
-        lots.departed += r.lots.departed;
-        lots.in_system += r.lots.in_system;
-        lots.lost += r.lots.lost;
-        lots.scrapped += r.lots.scrapped;
-        lots.off_spec += r.lots.off_spec;
-    }
+    results.iter().for_each(|r| lots.add(&r.lots));
+    let bottleneck = figures::bottleneck(&summaries, &flows.circuit_names);
     Ok(LayoutResult {
         name: name.to_string(),
         warmup_h,
         warmup_auto,
+        bottleneck,
         flows,
         events: results.iter().map(|r| r.events).sum(),
         lots,
@@ -135,14 +132,13 @@ pub fn layout(
 
 /// Pilot runs without warm-up; MSER-5 on their output series picks the truncation.
 fn auto_warmup(
-    scenario: &Scenario,
+    spec: &plant::PlantSpec,
     seed: u64,
     reps: u32,
     threads: Option<usize>,
 ) -> Result<WarmupReport> {
-    let spec = scenario.plant_spec(0.0);
     let series = experiment::run_replications(0..u64::from(reps), threads, |r| {
-        plant::simulate(&spec, seed, r).series
+        plant::simulate(spec, seed, r).series
     })?;
     let slices: Vec<&[f64]> = series.iter().map(Vec::as_slice).collect();
     Ok(experiment::mser5_replications(&slices))
