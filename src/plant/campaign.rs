@@ -154,8 +154,21 @@ impl Plant {
             self.trains[k as usize].parked = true;
             if self.trains[k as usize].up {
                 self.freeze(k);
+                self.frozen_busy(k, -1.0);
             }
         }
+    }
+
+    /// Changes the busy level of train `k`'s stage groups by `delta` per frozen lot: services
+    /// frozen by parking do not count as utilisation (those frozen by a breakdown do).
+    fn frozen_busy(&mut self, k: u32, delta: f64) {
+        let (now, w) = (self.now, self.stats.warmup);
+        for &id in &self.trains[k as usize].frozen {
+            let s = self.lots.slots[id as usize].stage as usize;
+            let acc = self.stages[s].acc as usize;
+            self.stats.groups[acc].busy.add(now, delta, w);
+        }
+        self.trains[k as usize].parked_idle = delta < 0.0;
     }
 
     /// Circuit `c` runs again: up trains resume their frozen services and take lots.
@@ -166,6 +179,9 @@ impl Plant {
             .add(self.now, 1.0, self.stats.warmup);
         for k in self.trains_of(c) {
             self.trains[k as usize].parked = false;
+            if self.trains[k as usize].parked_idle {
+                self.frozen_busy(k, 1.0);
+            }
             if self.trains[k as usize].up {
                 self.resume(k, sched);
                 self.kick(k, sched);

@@ -71,6 +71,8 @@ pub(crate) struct Train {
     pub up: bool,
     /// Whether its circuit is parked by a campaign line (it takes no lots, services frozen).
     pub parked: bool,
+    /// Parked while up: its frozen services are not counted as busy.
+    pub parked_idle: bool,
     /// Lots leaving before this time (hours) are off-spec.
     pub off_spec_until: f64,
     /// Lots in the train (waiting, in service, blocked).
@@ -222,6 +224,7 @@ pub(crate) fn build(spec: &PlantSpec, routes: &Routes, seed: u64, replication: u
                 last: out.stages.len() as u32 - 1,
                 up: true,
                 parked: false,
+                parked_idle: false,
                 off_spec_until: f64::NEG_INFINITY,
                 lots: 0,
                 starts: 0,

@@ -140,7 +140,8 @@ pub struct LeadTime {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StageGroupResult {
     /// Time-average fraction of capacity holding a lot in service (not blocked), 0..1. A
-    /// service frozen by a breakdown counts as in service (the lot holds the place).
+    /// service frozen by a breakdown counts as in service (the lot holds the place); one frozen
+    /// because a campaign line parked the circuit does not.
     pub utilisation: f64,
     /// Time-average fraction of capacity holding a finished lot that cannot move on, 0..1.
     pub blocked: f64,
