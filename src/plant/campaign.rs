@@ -5,8 +5,10 @@
 //! changeover time with every circuit of the line parked, then resumes the next one (its frozen
 //! lots first). Rules: a fixed campaign length, circuits in turn; or `switch_below`: when the
 //! running circuit's source holds fewer than n lots or a full tank blocks it, switch to the
-//! circuit whose source holds the most lots (at least max(n, 1)) and is not blocked. At most one
-//! switch per line per instant, so a rule cannot ping-pong without time passing.
+//! circuit whose source holds the most lots among those with at least max(n, 1) lots or blocked
+//! lots, and room downstream. At most one switch per line per instant, so a rule cannot
+//! ping-pong without time passing. Parked or broken-down trains do not release lots blocked at
+//! their outlet; they do when they run again.
 
 use super::event::Ev;
 use super::lots::NIL;
@@ -96,8 +98,8 @@ impl Plant {
         if line.changing || line.last_switch == self.now || line.circuits.len() < 2 {
             return;
         }
-        let running = &self.circuits[line.circuits[line.active] as usize];
-        if running.feed.len >= n && running.blocked_out == 0 {
+        let running = line.circuits[line.active] as usize;
+        if self.circuits[running].feed.len >= n && self.can_flow(running) {
             return;
         }
         let candidate = line
@@ -105,9 +107,12 @@ impl Plant {
             .iter()
             .enumerate()
             .filter(|&(i, _)| i != line.active)
-            .map(|(i, &c)| (i, &self.circuits[c as usize]))
-            .filter(|(_, c)| c.feed.len >= n.max(1) && c.blocked_out == 0)
-            .max_by_key(|(i, c)| (c.feed.len, std::cmp::Reverse(*i)))
+            .map(|(i, &c)| (i, c as usize))
+            .filter(|&(_, c)| {
+                let circuit = &self.circuits[c];
+                (circuit.feed.len >= n.max(1) || circuit.blocked_out > 0) && self.can_flow(c)
+            })
+            .max_by_key(|&(i, c)| (self.circuits[c].feed.len, std::cmp::Reverse(i)))
             .map(|(i, _)| i);
         if let Some(next) = candidate {
             self.switch(l, next, sched);
@@ -188,5 +193,8 @@ impl Plant {
             }
         }
         self.dispatch(c, sched);
+        if self.blocked_total > 0 {
+            self.unblock(sched);
+        }
     }
 }

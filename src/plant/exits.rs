@@ -204,6 +204,9 @@ impl Plant {
                 continue;
             }
             for k in self.trains_of(c) {
+                if !self.trains[k as usize].runs() {
+                    continue; // a stopped or parked train does not pump out
+                }
                 let last = self.trains[k as usize].last as usize;
                 let Some(lot) = self.stages[last].blocked.head() else {
                     continue;
@@ -215,6 +218,19 @@ impl Plant {
             }
         }
         best.map(|(_, k)| k)
+    }
+
+    /// Whether circuit `c` could deliver now: it has no blocked lot, or one of its blocked
+    /// lots fits in its destinations.
+    pub(crate) fn can_flow(&self, c: usize) -> bool {
+        self.circuits[c].blocked_out == 0
+            || self.trains_of(c).any(|k| {
+                let last = self.trains[k as usize].last as usize;
+                self.stages[last]
+                    .blocked
+                    .head()
+                    .is_some_and(|lot| self.outlets_have_room(c, lot))
+            })
     }
 
     /// Releases the first blocked lot at train `k`'s last stage (on-spec, room checked).

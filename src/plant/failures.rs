@@ -88,6 +88,9 @@ impl Plant {
         self.resume(k, sched);
         self.kick(k, sched);
         self.dispatch(c, sched);
+        if self.blocked_total > 0 {
+            self.unblock(sched);
+        }
     }
 
     /// Freezes train `k`'s services: each lot in service keeps its remaining time, and its

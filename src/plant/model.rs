@@ -243,9 +243,12 @@ impl Plant {
     #[inline]
     pub(crate) fn after_free(&mut self, k: u32, mut s: u32, sched: &mut Scheduler<Ev>) {
         let first = self.trains[k as usize].first;
+        let runs = self.trains[k as usize].runs();
         loop {
-            if let Some(next) = self.stages[s as usize].wait.pop(&self.lots.slots) {
-                self.start_service(k, s, next, sched);
+            if runs {
+                if let Some(next) = self.stages[s as usize].wait.pop(&self.lots.slots) {
+                    self.start_service(k, s, next, sched);
+                }
             }
             if s == first {
                 self.pull_shared(k, sched);

@@ -160,14 +160,17 @@ fn split_over(tracked: &[Element], solution: &CascadeSolution) -> Vec<f64> {
         .collect()
 }
 
-/// REO mass per feed lot of each tracked element, tonnes: `feed.composition`, else the feed
-/// circuit's separation feed; empty when neither says (the plant then counts lots).
+/// REO mass per feed lot of each tracked element (in element order), tonnes:
+/// `feed.composition`, else the feed circuit's separation feed; empty when neither says (the
+/// plant then counts lots).
 fn feed_masses(scenario: &Scenario, lot_t: f64) -> Vec<(Element, f64)> {
     if let Some(composition) = &scenario.feed.composition {
-        return composition
+        let mut masses: Vec<(Element, f64)> = composition
             .iter()
             .filter_map(|(symbol, f)| symbol.parse::<Element>().ok().map(|e| (e, f * lot_t)))
             .collect();
+        masses.sort_by_key(|(e, _)| *e);
+        return masses;
     }
     let feed_circuit = scenario
         .flowsheet

@@ -3,5 +3,6 @@
 mod chem;
 mod cli;
 mod experiment;
+mod flowsheet;
 mod plant;
 mod scenario;
