@@ -102,11 +102,11 @@ impl Plant {
             match outlet::sink(code) {
                 Some(s) => {
                     to_sink = true;
-                    self.to_sink(s, part, sched);
+                    self.send_to_sink(s, part, sched);
                 }
                 None => {
                     to_tank = true;
-                    self.to_tank(code as usize, part, arrived, sched);
+                    self.send_to_tank(code as usize, part, arrived, sched);
                 }
             }
         }
@@ -122,7 +122,7 @@ impl Plant {
     }
 
     /// A part reaches product sink `s`: through the finishing unit if there is one.
-    fn to_sink(&mut self, s: usize, part: &[f64], sched: &mut Scheduler<Ev>) {
+    fn send_to_sink(&mut self, s: usize, part: &[f64], sched: &mut Scheduler<Ev>) {
         if self.finishing.is_some() {
             self.finishing_receive(s, part, sched);
         } else {
@@ -132,7 +132,7 @@ impl Plant {
 
     /// A part (arrived at the plant at `arrived`, hours) joins the residual of circuit `d`'s
     /// source tank; whole lots formed from it queue for `d`.
-    fn to_tank(&mut self, d: usize, part: &[f64], arrived: f64, sched: &mut Scheduler<Ev>) {
+    fn send_to_tank(&mut self, d: usize, part: &[f64], arrived: f64, sched: &mut Scheduler<Ev>) {
         let e = self.elements;
         let residual = &mut self.tank_mass[d * e..(d + 1) * e];
         for (r, &m) in residual.iter_mut().zip(part) {
