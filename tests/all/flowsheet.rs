@@ -375,3 +375,40 @@ fn bad_flowsheets_exit_2_naming_the_field_and_line() {
         "{err}"
     );
 }
+
+#[test]
+fn series_default_without_flowsheet_keys_still_works() {
+    // The bastnaesite file without tanks, feed_from, products, pools and finishing: circuits in
+    // file order, each passing the outlet that holds most of the next circuit's feed.
+    let text: String = BASTNAESITE.split("\n[[tank]]").next().unwrap().to_string()
+        + &BASTNAESITE[BASTNAESITE.find("# ----").unwrap()..];
+    let text: String = text
+        .lines()
+        .filter(|l| {
+            !["feed_from", "products =", "repair_crews_pool", "\"tank."]
+                .iter()
+                .any(|k| l.starts_with(k))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect::<String>()
+        .replace(
+            "[[variant]]\nname = \"small tanks\"",
+            "[[variant]]\nname = \"no-op\"",
+        );
+    let source = ScenarioSource::from_text("series.toml", text).unwrap();
+    let scenario = source.base().unwrap();
+    let flows = ProductFlows::of(&scenario).unwrap();
+    let spec = flows.plant_spec(&scenario, 0.0);
+    assert_eq!(
+        spec.flowsheet.sinks,
+        ["La", "La-Ce", "La-Ce-Pr", "La-Ce-Pr-Nd", "Sm"]
+    );
+    let r = conserved(
+        &PlantSpec {
+            horizon_h: 2_000.0,
+            ..spec
+        },
+        0,
+    );
+    assert!(r.lots.formed > 0 && r.sinks.iter().all(|s| s.total_per_h > 0.0));
+}
