@@ -38,5 +38,6 @@ pub fn scenario(horizon_h: f64) -> PlantSpec {
             tank_capacity: Some(200),
         },
         circuits: vec![circuit],
+        flowsheet: Default::default(),
     }
 }

@@ -7,18 +7,18 @@ use super::model::Plant;
 use crate::engine::Scheduler;
 
 impl Plant {
-    /// Lot `lot` joins circuit `c`'s feed queue (`fresh`: it takes a place of a finite feed
-    /// tank) and the circuit dispatches what it can.
+    /// Lot `lot` joins circuit `c`'s feed queue (`counted`: it takes a place of the source
+    /// tank's capacity; recycled lots do not) and the circuit dispatches what it can.
     pub(crate) fn enter_circuit(
         &mut self,
         c: usize,
         lot: u32,
-        fresh: bool,
+        counted: bool,
         sched: &mut Scheduler<Ev>,
     ) {
         let l = &mut self.lots.slots[lot as usize];
         l.state = LotState::InFeed;
-        l.in_tank = fresh && c == 0;
+        l.in_tank = counted;
         let circuit = &mut self.circuits[c];
         circuit.in_tank += u32::from(l.in_tank);
         circuit.feed.push(&mut self.lots.slots, lot);
@@ -26,10 +26,15 @@ impl Plant {
             .feed
             .add(self.now, 1.0, self.stats.warmup);
         self.dispatch(c, sched);
+        self.line_changed(c, sched);
     }
 
-    /// Sends waiting lots of circuit `c` to trains while the policy finds one.
+    /// Sends waiting lots of circuit `c` to trains while the policy finds one (none while the
+    /// circuit is parked by its campaign line).
     pub(crate) fn dispatch(&mut self, c: usize, sched: &mut Scheduler<Ev>) {
+        if self.circuits[c].parked {
+            return;
+        }
         while !self.circuits[c].feed.is_empty() {
             let target = match self.circuits[c].dispatch {
                 Dispatch::SharedQueue => self.first_with_room(c),
@@ -44,7 +49,7 @@ impl Plant {
     /// Whether a lot arriving now at circuit `c` would go straight into a train.
     pub(crate) fn can_place_now(&self, c: usize) -> bool {
         let circuit = &self.circuits[c];
-        if !circuit.feed.is_empty() {
+        if !circuit.feed.is_empty() || circuit.parked {
             return false;
         }
         match circuit.dispatch {
@@ -62,14 +67,15 @@ impl Plant {
             return;
         }
         while !self.circuits[c].feed.is_empty()
-            && self.trains[k as usize].up
+            && self.trains[k as usize].runs()
             && self.stages[self.trains[k as usize].first as usize].has_room()
         {
             self.take_from_feed(c, k, sched);
         }
     }
 
-    /// Moves the first lot of circuit `c`'s feed queue into train `k`.
+    /// Moves the first lot of circuit `c`'s feed queue into train `k`; the room this makes in
+    /// the source tank may release lots blocked upstream.
     fn take_from_feed(&mut self, c: usize, k: u32, sched: &mut Scheduler<Ev>) {
         let circuit = &mut self.circuits[c];
         let lot = circuit
@@ -82,10 +88,14 @@ impl Plant {
             .feed
             .add(self.now, -1.0, self.stats.warmup);
         self.enter_train(k, lot, sched);
+        if self.blocked_total > 0 {
+            self.unblock(sched);
+        }
+        self.line_changed(c, sched);
     }
 
     /// Global indices of circuit `c`'s trains.
-    fn trains_of(&self, c: usize) -> std::ops::Range<u32> {
+    pub(crate) fn trains_of(&self, c: usize) -> std::ops::Range<u32> {
         let circuit = &self.circuits[c];
         circuit.first_train..circuit.first_train + circuit.trains
     }
@@ -94,7 +104,7 @@ impl Plant {
     fn first_with_room(&self, c: usize) -> Option<u32> {
         self.trains_of(c).find(|&k| {
             let train = &self.trains[k as usize];
-            train.up && self.stages[train.first as usize].has_room()
+            train.runs() && self.stages[train.first as usize].has_room()
         })
     }
 

@@ -18,27 +18,34 @@ impl Plant {
         }
     }
 
-    /// Train `k` breaks down: it stops, its services freeze, it asks for a crew.
+    /// Train `k` breaks down: it stops, its services freeze, it asks for a crew. A parked
+    /// train does not fail (it is not running): the failure is skipped and the next drawn.
     pub(crate) fn on_fail(&mut self, k: u32, sched: &mut Scheduler<Ev>) {
+        if self.trains[k as usize].parked {
+            self.schedule_failure(k, sched);
+            return;
+        }
         self.trains[k as usize].up = false;
         self.stats.trains[k as usize]
             .up
             .add(self.now, -1.0, self.stats.warmup);
         self.freeze(k);
         let c = self.trains[k as usize].circuit as usize;
-        let f = self.circuits[c]
+        let pool = self.circuits[c]
             .failures
-            .as_mut()
-            .expect("failing circuit has failures");
+            .as_ref()
+            .expect("failing circuit has failures")
+            .pool as usize;
+        let p = &mut self.pools[pool];
         if let Some(t) = self.trace.as_deref_mut() {
-            t.failed(self.now, k, f.crews_free != 0);
+            t.failed(self.now, k, p.free != 0);
         }
-        if f.crews_free == 0 {
-            f.crew_queue.push_back(k);
+        if p.free == 0 {
+            p.queue.push_back(k);
             return;
         }
-        if f.crews_free != UNBOUNDED {
-            f.crews_free -= 1;
+        if p.free != UNBOUNDED {
+            p.free -= 1;
         }
         self.start_repair(k, sched);
     }
@@ -54,15 +61,17 @@ impl Plant {
         sched.schedule_in(ttr, Ev::repaired(k));
     }
 
-    /// Train `k`'s repair ends: the crew moves on, the train restarts and resumes its frozen
-    /// services with their remaining times.
+    /// Train `k`'s repair ends: the crew moves on (to the longest-waiting train of its pool),
+    /// the train restarts and resumes its frozen services with their remaining times (unless
+    /// its circuit is parked: they resume when the campaign returns).
     pub(crate) fn on_repaired(&mut self, k: u32, sched: &mut Scheduler<Ev>) {
         let c = self.trains[k as usize].circuit as usize;
-        let f = self.circuits[c].failures.as_mut().expect("failures");
+        let f = self.circuits[c].failures.as_ref().expect("failures");
         let restart_h = f.restart_h;
-        let next = f.crew_queue.pop_front();
-        if next.is_none() && f.crews_free != UNBOUNDED {
-            f.crews_free += 1;
+        let p = &mut self.pools[f.pool as usize];
+        let next = p.queue.pop_front();
+        if next.is_none() && p.free != UNBOUNDED {
+            p.free += 1;
         }
         if let Some(next) = next {
             if let Some(t) = self.trace.as_deref_mut() {
@@ -82,14 +91,20 @@ impl Plant {
             .up
             .add(self.now, 1.0, self.stats.warmup);
         self.schedule_failure(k, sched);
+        if self.trains[k as usize].parked {
+            return;
+        }
         self.resume(k, sched);
         self.kick(k, sched);
         self.dispatch(c, sched);
+        if self.blocked_total > 0 {
+            self.unblock(sched);
+        }
     }
 
     /// Freezes train `k`'s services: each lot in service keeps its remaining time, and its
     /// pending completion event becomes stale (token bump).
-    fn freeze(&mut self, k: u32) {
+    pub(crate) fn freeze(&mut self, k: u32) {
         let now = self.now;
         let mut frozen = std::mem::take(&mut self.trains[k as usize].frozen);
         frozen.clear();
@@ -106,19 +121,20 @@ impl Plant {
     }
 
     /// Reschedules train `k`'s frozen services, in their original start order.
-    fn resume(&mut self, k: u32, sched: &mut Scheduler<Ev>) {
-        let frozen = std::mem::take(&mut self.trains[k as usize].frozen);
+    pub(crate) fn resume(&mut self, k: u32, sched: &mut Scheduler<Ev>) {
+        let mut frozen = std::mem::take(&mut self.trains[k as usize].frozen);
         for &id in &frozen {
             let lot = &mut self.lots.slots[id as usize];
             lot.end += self.now;
             sched.schedule_at(SimTime::from_hours(lot.end), Ev::done(id, lot.token));
         }
+        frozen.clear();
         self.trains[k as usize].frozen = frozen;
     }
 
     /// After a restart, starts every lot that waits at a stage with a free place (lots queued
     /// at the first stage while the train was down), and pulls from a shared queue.
-    fn kick(&mut self, k: u32, sched: &mut Scheduler<Ev>) {
+    pub(crate) fn kick(&mut self, k: u32, sched: &mut Scheduler<Ev>) {
         let (first, last) = (self.trains[k as usize].first, self.trains[k as usize].last);
         for s in first..=last {
             while self.stages[s as usize].in_proc < self.stages[s as usize].cap {

@@ -7,7 +7,8 @@
 
 use std::collections::VecDeque;
 
-use super::lots::LotList;
+use super::lots::{LotList, NIL};
+use super::routes::Routes;
 use super::{Dispatch, FailureSpec, OffSpecPolicy, PlantSpec};
 use crate::engine::{Sampler, StreamRng, stream};
 
@@ -22,6 +23,8 @@ pub(crate) mod purpose {
     pub const RESIDENCE: u64 = 2 << 56;
     /// Times to failure and to repair of one train.
     pub const FAILURE: u64 = 3 << 56;
+    /// Batch residence times of the finishing unit (one per plant).
+    pub const FINISHING: u64 = 4 << 56;
 
     /// The purpose id of stream `kind` for train `train` of circuit `circuit`.
     pub fn of(kind: u64, circuit: usize, train: u32) -> u64 {
@@ -64,8 +67,12 @@ pub(crate) struct Train {
     /// First and last global stage index.
     pub first: u32,
     pub last: u32,
-    /// Whether the train runs.
+    /// Whether the train is not broken down.
     pub up: bool,
+    /// Whether its circuit is parked by a campaign line (it takes no lots, services frozen).
+    pub parked: bool,
+    /// Parked while up: its frozen services are not counted as busy.
+    pub parked_idle: bool,
     /// Lots leaving before this time (hours) are off-spec.
     pub off_spec_until: f64,
     /// Lots in the train (waiting, in service, blocked).
@@ -80,18 +87,33 @@ pub(crate) struct Train {
     pub frozen: Vec<u32>,
 }
 
+impl Train {
+    /// Whether the train processes: up and not parked.
+    #[inline]
+    pub fn runs(&self) -> bool {
+        self.up && !self.parked
+    }
+}
+
 /// Failure process of a circuit's trains.
 #[derive(Debug, Clone)]
 pub(crate) struct Failures {
     pub ttf: Sampler,
     pub ttr: Sampler,
-    /// Idle crews; `UNBOUNDED` when every failure gets a crew at once.
-    pub crews_free: u32,
-    /// Trains waiting for a crew, FIFO.
-    pub crew_queue: VecDeque<u32>,
+    /// Index of the crew pool its repairs use (`Plant::pools`).
+    pub pool: u32,
     /// Restart transient, hours.
     pub restart_h: f64,
     pub policy: OffSpecPolicy,
+}
+
+/// Repair crews: a circuit's own, or a pool shared by several circuits.
+#[derive(Debug, Clone)]
+pub(crate) struct CrewPool {
+    /// Idle crews; `UNBOUNDED` when every failure gets a crew at once.
+    pub free: u32,
+    /// Trains waiting for a crew, FIFO.
+    pub queue: VecDeque<u32>,
 }
 
 /// One circuit.
@@ -104,13 +126,42 @@ pub(crate) struct Circuit {
     pub skip_down: bool,
     /// Next train in turn (round robin).
     pub rr_next: u32,
-    /// The circuit's feed queue (the plant's feed tank for circuit 0).
+    /// The circuit's source tank's queue of whole lots (the plant feed tank, or an
+    /// intermediate tank: a tank feeds exactly one circuit, so tanks are numbered by circuit).
     pub feed: LotList,
-    /// Fresh lots in the feed tank (recycled lots are not counted against capacity).
+    /// Queued lots counted against the tank's capacity (recycled lots are not).
     pub in_tank: u32,
-    /// Feed tank capacity, `UNBOUNDED` for none.
+    /// Source tank capacity in lots, `UNBOUNDED` for none.
     pub tank_cap: u32,
+    /// REO mass in the source tank's residual (not yet a whole lot), plant mass units.
+    pub residual: f64,
+    /// Sum of mass x arrival time over the residual (its mass-weighted arrival time).
+    pub residual_time: f64,
+    /// Encoded destinations of the A and B outlets ([`outlet`]).
+    pub outlets: [u32; 2],
+    /// Whether the A (B) outlet takes the whole lot: split_to_a all 1 (all 0).
+    pub whole: [bool; 2],
+    /// Whether an outlet can block (a finite tank, or a finite finishing buffer).
+    pub finite_out: bool,
+    /// Lots blocked in its trains' last stages by a full destination.
+    pub blocked_out: u32,
+    /// Its campaign line, `NIL` if dedicated.
+    pub line: u32,
+    /// Parked by its campaign line.
+    pub parked: bool,
     pub failures: Option<Failures>,
+}
+
+/// Outlet encoding: a tank by the index of the circuit it feeds, or a sink with this bit set.
+pub(crate) mod outlet {
+    /// Set for a sink.
+    pub const SINK: u32 = 1 << 31;
+
+    /// The sink index, if `code` is a sink.
+    #[inline]
+    pub fn sink(code: u32) -> Option<usize> {
+        (code & SINK != 0).then_some((code & !SINK) as usize)
+    }
 }
 
 /// Everything of the layout.
@@ -120,25 +171,30 @@ pub(crate) struct Layout {
     pub trains: Vec<Train>,
     pub circuits: Vec<Circuit>,
     pub samplers: Vec<Sampler>,
+    pub pools: Vec<CrewPool>,
 }
 
 /// Builds the layout of `spec` with the streams of replication `replication` of `seed`.
-pub(crate) fn build(spec: &PlantSpec, seed: u64, replication: u64) -> Layout {
+pub(crate) fn build(spec: &PlantSpec, routes: &Routes, seed: u64, replication: u64) -> Layout {
     let mut out = Layout {
         stages: Vec::new(),
         trains: Vec::new(),
         circuits: Vec::new(),
         samplers: Vec::new(),
+        pools: Vec::new(),
     };
     for (c, cs) in spec.circuits.iter().enumerate() {
         let sampler_base = out.samplers.len() as u32;
         out.samplers
             .extend(cs.stages.iter().map(|g| sampler(&g.residence)));
-        let tank_cap = if c == 0 {
-            spec.feed.tank_capacity.unwrap_or(UNBOUNDED)
-        } else {
-            UNBOUNDED
-        };
+        let r = &routes.circuits[c];
+        let failures = cs.failures.as_ref().map(|f| {
+            let pool = r.pool.unwrap_or_else(|| {
+                out.pools.push(crew_pool(f.repair_crews, cs.trains));
+                out.pools.len() - 1
+            });
+            failures(f, pool as u32)
+        });
         out.circuits.push(Circuit {
             first_train: out.trains.len() as u32,
             trains: cs.trains,
@@ -147,8 +203,16 @@ pub(crate) fn build(spec: &PlantSpec, seed: u64, replication: u64) -> Layout {
             rr_next: 0,
             feed: LotList::default(),
             in_tank: 0,
-            tank_cap,
-            failures: cs.failures.as_ref().map(|f| failures(f, cs.trains)),
+            tank_cap: r.tank_cap.unwrap_or(UNBOUNDED),
+            residual: 0.0,
+            residual_time: 0.0,
+            outlets: r.outlets,
+            whole: r.whole,
+            finite_out: r.finite_out,
+            blocked_out: 0,
+            line: r.line.map_or(NIL, |l| l as u32),
+            parked: false,
+            failures,
         });
         for t in 0..cs.trains {
             let first = out.stages.len() as u32;
@@ -159,6 +223,8 @@ pub(crate) fn build(spec: &PlantSpec, seed: u64, replication: u64) -> Layout {
                 first,
                 last: out.stages.len() as u32 - 1,
                 up: true,
+                parked: false,
+                parked_idle: false,
                 off_spec_until: f64::NEG_INFINITY,
                 lots: 0,
                 starts: 0,
@@ -167,6 +233,12 @@ pub(crate) fn build(spec: &PlantSpec, seed: u64, replication: u64) -> Layout {
                 frozen: Vec::new(),
             });
         }
+    }
+    // Shared pools come after the circuits' own, in spec order.
+    let base = out.pools.len();
+    debug_assert_eq!(base, routes.pool_base);
+    for p in &routes.pools {
+        out.pools.push(crew_pool(Some(p.crews), p.trains));
     }
     out
 }
@@ -202,17 +274,23 @@ fn push_stages(
     }
 }
 
-fn failures(f: &FailureSpec, trains: u32) -> Failures {
+fn failures(f: &FailureSpec, pool: u32) -> Failures {
     Failures {
         ttf: sampler(&f.time_to_failure),
         ttr: sampler(&f.time_to_repair),
-        crews_free: f.repair_crews.unwrap_or(UNBOUNDED),
-        crew_queue: VecDeque::with_capacity(trains as usize),
+        pool,
         restart_h: f.restart_off_spec_h,
         policy: f.off_spec,
     }
 }
 
-fn sampler(spec: &crate::engine::DistSpec) -> Sampler {
+fn crew_pool(crews: Option<u32>, trains: u32) -> CrewPool {
+    CrewPool {
+        free: crews.unwrap_or(UNBOUNDED),
+        queue: VecDeque::with_capacity(trains as usize),
+    }
+}
+
+pub(crate) fn sampler(spec: &crate::engine::DistSpec) -> Sampler {
     Sampler::new(spec).expect("PlantSpec distributions are validated by the scenario layer")
 }

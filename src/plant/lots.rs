@@ -44,26 +44,47 @@ pub(crate) struct Lot {
     pub stage: u32,
     /// Where the lot is.
     pub state: LotState,
-    /// Occupies a place of the finite feed tank (fresh lots of the first circuit).
+    /// Counted against its source tank's capacity (recycled lots are not).
     pub in_tank: bool,
 }
 
-/// The slab of lots.
+/// The slab of lots, with each lot's mass per tracked element in a parallel flat array (only
+/// touched when a lot enters or leaves a circuit, so the hot `Lot` records stay small).
 #[derive(Debug, Clone)]
 pub(crate) struct Lots {
     pub slots: Vec<Lot>,
+    /// Lot i's masses are `mass[i * elements..(i + 1) * elements]`.
+    pub mass: Vec<f64>,
+    elements: usize,
     free: u32,
     live: u64,
 }
 
 impl Lots {
-    /// An empty slab with room for `capacity` lots before it grows.
-    pub fn with_capacity(capacity: usize) -> Self {
+    /// An empty slab for lots of `elements` tracked elements, with room for `capacity` lots
+    /// before it grows.
+    pub fn with_capacity(capacity: usize, elements: usize) -> Self {
         Lots {
             slots: Vec::with_capacity(capacity),
+            mass: Vec::with_capacity(capacity * elements),
+            elements,
             free: NIL,
             live: 0,
         }
+    }
+
+    /// Lot `id`'s mass per element.
+    #[inline]
+    pub fn mass(&self, id: u32) -> &[f64] {
+        let i = id as usize * self.elements;
+        &self.mass[i..i + self.elements]
+    }
+
+    /// Lot `id`'s mass per element, to set.
+    #[inline]
+    pub fn mass_mut(&mut self, id: u32) -> &mut [f64] {
+        let i = id as usize * self.elements;
+        &mut self.mass[i..i + self.elements]
     }
 
     /// Lots currently in the plant.
@@ -100,6 +121,7 @@ impl Lots {
             state: LotState::InFeed,
             in_tank: false,
         });
+        self.mass.resize(self.slots.len() * self.elements, 0.0);
         id
     }
 
@@ -166,5 +188,11 @@ impl LotList {
     #[inline]
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+
+    /// The first lot, without removing it.
+    #[inline]
+    pub fn head(&self) -> Option<u32> {
+        (self.head != NIL).then_some(self.head)
     }
 }

@@ -9,17 +9,27 @@
 //! leaving during the restart transient are off-spec (recycled or scrapped). Utilisation counts
 //! services frozen by a breakdown as busy (the lot holds the place).
 //!
+//! Flowsheets (issue 6): circuits joined by finite tanks into a DAG, lots split into A and B
+//! parts by the circuits' split fractions with element masses tracked, campaign lines, shared
+//! crew pools and a finishing unit; see [`flowsheet`] for the lot model and conservation laws.
+//!
 //! Hot path: lots live in a flat slab and move through intrusive FIFO lists; events are packed
 //! `u64`s in the engine's heap; no allocation, hashing or dynamic dispatch per event.
 
+mod campaign;
 mod dispatch;
 mod event;
+mod exits;
 mod failures;
+mod finishing;
+pub mod flowsheet;
 mod histogram;
 mod layout;
 mod lots;
+mod mass;
 mod model;
 mod result;
+mod routes;
 mod run;
 mod spec;
 mod stats;

@@ -41,7 +41,23 @@ pub enum Execution {
 /// layer must reject such input.
 pub fn simulate(spec: &PlantSpec, seed: u64, replication: u64) -> ReplicationResult {
     let (plant, events) = run(spec, seed, replication, None);
-    plant.stats.finish(spec, replication, events)
+    checked(plant.stats.finish(spec, replication, events))
+}
+
+/// Asserts the conservation laws of lot records and of each element's mass.
+fn checked(result: ReplicationResult) -> ReplicationResult {
+    assert!(
+        result.lots.is_conserved(),
+        "lot records not conserved: {:?}",
+        result.lots
+    );
+    assert!(
+        result.mass.is_conserved(),
+        "element mass not conserved (relative error {:e}): {:?}",
+        result.mass.relative_error(),
+        result.mass
+    );
+    result
 }
 
 /// Whether the trains of `spec` do not interact, so that
@@ -50,6 +66,10 @@ pub fn trains_independent(spec: &PlantSpec) -> bool {
     let [c] = spec.circuits.as_slice() else {
         return false;
     };
+    let fs = &spec.flowsheet;
+    if fs.finishing.is_some() || !fs.crew_pools.is_empty() || !fs.lines.is_empty() {
+        return false;
+    }
     let no_recycle =
         |f: &super::FailureSpec| f.off_spec == OffSpecPolicy::Scrap || f.restart_off_spec_h <= 0.0;
     let crews_enough = |f: &super::FailureSpec| f.repair_crews.is_none_or(|n| n >= c.trains);
@@ -79,14 +99,7 @@ pub fn simulate_trains_parallel(
     let mut merged = parts[0].0.stats.clone();
     let arrival_events = merged.arrival_events;
     let mut events = arrival_events;
-    merged.lots = Default::default();
-    merged.departed_window = 0;
-    merged.lead = Default::default();
-    merged.series.iter_mut().for_each(|x| *x = 0);
-    merged
-        .circuits
-        .iter_mut()
-        .for_each(|c| (c.out_window, c.off_spec_window) = (0, 0));
+    merged.clear_counts();
     for (k, (plant, handled)) in parts.iter().enumerate() {
         let s = &plant.stats;
         merged.merge_counts(s);
@@ -96,7 +109,7 @@ pub fn simulate_trains_parallel(
         merged.groups[base..base + groups].copy_from_slice(&s.groups[base..base + groups]);
         events += handled - s.arrival_events;
     }
-    Some(merged.finish(spec, replication, events))
+    Some(checked(merged.finish(spec, replication, events)))
 }
 
 /// Runs train-parallel when [`trains_independent`] holds and there is more than one train,

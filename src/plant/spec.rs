@@ -5,7 +5,9 @@
 
 use crate::engine::DistSpec;
 
-/// A whole plant: the feed source and the circuits in flow order.
+pub use super::flowsheet::*;
+
+/// A whole plant: the feed source, the circuits, and how they are joined.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlantSpec {
     /// Simulated time span, hours (> 0).
@@ -14,9 +16,12 @@ pub struct PlantSpec {
     pub warmup_h: f64,
     /// The feed source and tank.
     pub feed: FeedSpec,
-    /// Circuits in flow order. Lots leaving circuit i on-spec enter circuit i+1 (through an
-    /// unbounded tank); lots leaving the last circuit leave the plant.
+    /// Circuits. With the default flowsheet, lots leaving circuit i on-spec enter circuit i+1
+    /// (through an unbounded tank) and lots leaving the last circuit leave the plant.
     pub circuits: Vec<CircuitSpec>,
+    /// Tanks, routes, element masses, campaign lines and shared resources;
+    /// [`FlowsheetSpec::default`] is the series plant described above.
+    pub flowsheet: FlowsheetSpec,
 }
 
 /// The feed source: lots of liquor arriving into a feed tank.

@@ -55,13 +55,23 @@ fn layout_value(
         "events": layout.events,
         "lots": {
             "arrived": layout.lots.arrived,
+            "formed": layout.lots.formed,
             "departed": layout.lots.departed,
+            "absorbed": layout.lots.absorbed,
             "in_system": layout.lots.in_system,
             "lost": layout.lots.lost,
             "scrapped": layout.lots.scrapped,
             "off_spec": layout.lots.off_spec,
         },
     });
+    if let Some(b) = &layout.bottleneck {
+        value["bottleneck"] = json!({
+            "name": b.name,
+            "utilisation": { "value": b.utilisation, "unit": "fraction" },
+            "blocked": { "value": b.blocked, "unit": "fraction" },
+            "starved": { "value": b.starved, "unit": "fraction" },
+        });
+    }
     if let Some(auto) = &layout.warmup_auto {
         value["warmup_auto"] = json!({
             "method": "MSER-5",

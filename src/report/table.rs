@@ -15,6 +15,7 @@ impl Exporter for TableExporter {
         let mut out = String::new();
         header(&mut out, study);
         figures_table(&mut out, study);
+        bottlenecks(&mut out, study);
         gains(&mut out, study);
         answer(&mut out, study);
         Ok(out)
@@ -144,6 +145,34 @@ fn figures_table(out: &mut String, study: &StudyResult) {
             let _ = write!(out, "{:>col_width$}", layout_cells[row]);
         }
         let _ = writeln!(out);
+    }
+    let _ = writeln!(out);
+}
+
+/// One line per layout naming its bottleneck (issue 6), for plants of several circuits or
+/// with a finishing unit.
+fn bottlenecks(out: &mut String, study: &StudyResult) {
+    let base = &study.layouts[0];
+    if base.flows.circuit_names.len() < 2
+        && base
+            .bottleneck
+            .as_ref()
+            .is_none_or(|b| b.name != "finishing")
+    {
+        return;
+    }
+    for l in &study.layouts {
+        if let Some(b) = &l.bottleneck {
+            let _ = writeln!(
+                out,
+                "bottleneck ({}): {} - utilisation {} %, blocked {} %, starved {} %",
+                l.name,
+                b.name,
+                num(b.utilisation * 100.0, 3),
+                num(b.blocked * 100.0, 3),
+                num(b.starved * 100.0, 3)
+            );
+        }
     }
     let _ = writeln!(out);
 }

@@ -5,6 +5,7 @@
 //! dotted-path overrides applied, validated the same way.
 
 mod error;
+pub mod flowsheet;
 mod locate;
 mod overrides;
 pub use overrides::{Override, SweepAxis, Variant};
@@ -78,13 +79,23 @@ pub struct Scenario {
     pub seed: u64,
     /// The feed.
     pub feed: Feed,
-    /// Circuits in flow order.
+    /// Circuits in file order.
     pub circuits: Vec<Circuit>,
+    /// Tanks, routes, lines and shared resources.
+    pub flowsheet: flowsheet::Flowsheet,
 }
 
 impl Scenario {
-    /// The plant the engine simulates, with statistics starting at `warmup_h`.
+    /// The plant the engine simulates, with statistics starting at `warmup_h`, without the
+    /// chemistry: every circuit passes its lots whole to its A outlet and masses count lots.
+    /// Lot flows and capacities are right; product masses need
+    /// [`Scenario::plant_spec_with`] and the solved splits (`study::products`).
     pub fn plant_spec(&self, warmup_h: f64) -> PlantSpec {
+        self.plant_spec_with(warmup_h, &flowsheet::Splits::default())
+    }
+
+    /// The plant with the chemistry's element masses and split fractions.
+    pub fn plant_spec_with(&self, warmup_h: f64, splits: &flowsheet::Splits) -> PlantSpec {
         PlantSpec {
             horizon_h: self.horizon_h,
             warmup_h,
@@ -93,6 +104,7 @@ impl Scenario {
                 tank_capacity: self.feed.tank_capacity,
             },
             circuits: self.circuits.iter().map(|c| c.spec.clone()).collect(),
+            flowsheet: self.flowsheet.build(&self.circuits, splits),
         }
     }
 }

@@ -19,6 +19,13 @@ pub struct RawScenario {
     pub feed: RawFeed,
     #[serde(default)]
     pub circuit: Vec<RawCircuit>,
+    #[serde(default)]
+    pub tank: Vec<RawTank>,
+    #[serde(default)]
+    pub line: Vec<RawLine>,
+    #[serde(default)]
+    pub crew_pool: Vec<RawCrewPool>,
+    pub finishing: Option<RawFinishing>,
     /// Read from the TOML table by [`super::overrides`]; listed here so serde accepts the key.
     #[serde(default)]
     #[expect(
@@ -97,6 +104,52 @@ pub struct RawCircuit {
     pub stages: Vec<RawStageGroup>,
     pub failures: Option<RawFailures>,
     pub separation: Option<RawSeparation>,
+    pub feed_from: Option<String>,
+    pub products: Option<RawProducts>,
+}
+
+/// `circuit.products`: where the A and B outlets go (a tank name or a product sink name).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProducts {
+    pub a: String,
+    pub b: String,
+}
+
+/// `[[tank]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTank {
+    pub name: String,
+    pub capacity: Option<i64>,
+}
+
+/// `[[line]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLine {
+    pub name: String,
+    pub circuits: Vec<String>,
+    pub campaign_length: Option<Duration>,
+    pub switch_below: Option<i64>,
+    pub changeover: Option<Duration>,
+}
+
+/// `[[crew_pool]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCrewPool {
+    pub name: String,
+    pub crews: Option<i64>,
+}
+
+/// `[finishing]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFinishing {
+    pub capacity: Option<i64>,
+    pub residence: RawDist,
+    pub buffer: Option<i64>,
 }
 
 /// `[[circuit.stages]]`.
@@ -116,6 +169,7 @@ pub struct RawFailures {
     pub time_to_failure: RawDist,
     pub time_to_repair: RawDist,
     pub repair_crews: Option<i64>,
+    pub repair_crews_pool: Option<String>,
     pub restart_off_spec: Option<Duration>,
     pub off_spec: Option<String>,
 }

@@ -15,12 +15,20 @@ pub struct Checker {
 }
 
 impl Checker {
-    fn fail(&mut self, path: FieldPath, message: String) {
+    /// Records a problem at `path`.
+    pub(super) fn fail(&mut self, path: FieldPath, message: String) {
         self.errors.push((path, message));
     }
 
     /// An integer in `lo..=hi`, or `default` when absent.
-    fn int(&mut self, path: FieldPath, value: Option<i64>, default: i64, lo: i64, hi: i64) -> i64 {
+    pub(super) fn int(
+        &mut self,
+        path: FieldPath,
+        value: Option<i64>,
+        default: i64,
+        lo: i64,
+        hi: i64,
+    ) -> i64 {
         let v = value.unwrap_or(default);
         if (lo..=hi).contains(&v) {
             v
@@ -118,6 +126,7 @@ pub fn scenario(raw: &RawScenario, default_name: &str, ck: &mut Checker) -> Scen
     ) {
         feed_matches_separation(composition, sep, &root, ck);
     }
+    let flowsheet = super::flowsheet::flowsheet(raw, &circuits, &feed, ck);
     Scenario {
         name: raw.name.clone().unwrap_or_else(|| default_name.to_string()),
         description: raw.description.clone(),
@@ -127,6 +136,7 @@ pub fn scenario(raw: &RawScenario, default_name: &str, ck: &mut Checker) -> Scen
         seed,
         feed,
         circuits,
+        flowsheet,
     }
 }
 

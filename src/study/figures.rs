@@ -2,7 +2,7 @@
 //! comparison, sweep and report is built from.
 
 use super::products::ProductFlows;
-use crate::experiment::Figure;
+use crate::experiment::{Figure, FigureSummary};
 use crate::plant::ReplicationResult;
 
 /// Hours in a year (365 d), for t/yr figures.
@@ -27,10 +27,7 @@ pub fn figures(result: &ReplicationResult, flows: &ProductFlows, horizon_h: f64)
     let per_year = |lots_per_h: f64, t_per_lot: f64| lots_per_h * HOURS_PER_YEAR * t_per_lot;
     let mut total = 0.0;
     for p in &flows.products {
-        let t = per_year(
-            result.circuits[p.circuit].throughput_lots_per_h,
-            p.t_reo_per_lot,
-        );
+        let t = result.sinks[p.sink].total_per_h * HOURS_PER_YEAR * flows.t_per_mass_unit;
         total += t;
         out.push(Figure::new(format!("on_spec_{}", p.key), "t REO/yr", t));
     }
@@ -80,8 +77,99 @@ pub fn figures(result: &ReplicationResult, flows: &ProductFlows, horizon_h: f64)
         if let Some(inventory) = flows.inventory_t.get(c).copied().flatten() {
             out.push(Figure::new(format!("{key}_inventory"), "t REO", inventory));
         }
+        out.push(Figure::new(
+            format!("{key}_throughput"),
+            "lots/h",
+            circuit.throughput_lots_per_h,
+        ));
+        if !result.lines.is_empty() {
+            out.push(Figure::new(
+                format!("{key}_active"),
+                "fraction",
+                circuit.active,
+            ));
+        }
     }
+    shared_figures(result, &mut out);
     out
+}
+
+/// Figures of campaign lines and of the finishing unit.
+fn shared_figures(result: &ReplicationResult, out: &mut Vec<Figure>) {
+    for line in &result.lines {
+        let key = snake(&line.name);
+        out.push(Figure::new(
+            format!("{key}_changeover"),
+            "fraction",
+            line.changeover,
+        ));
+        out.push(Figure::new(
+            format!("{key}_switches"),
+            "count",
+            line.switches as f64,
+        ));
+    }
+    if let Some(f) = &result.finishing {
+        out.push(Figure::new(
+            "finishing_utilisation",
+            "fraction",
+            f.utilisation,
+        ));
+        out.push(Figure::new("finishing_waiting", "lots", f.waiting_lots));
+    }
+}
+
+/// The plant's bottleneck over replications: the circuit (or the finishing unit) with the
+/// highest mean utilisation, with its blocked and starved time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bottleneck {
+    /// Circuit name, or `finishing`.
+    pub name: String,
+    /// Mean utilisation of its stage places (batch places for finishing), 0..1.
+    pub utilisation: f64,
+    /// Mean fraction of its stage places holding a finished lot that cannot move on, 0..1.
+    pub blocked: f64,
+    /// Mean fraction of its trains holding no lot, 0..1.
+    pub starved: f64,
+}
+
+/// Names the bottleneck from a layout's summaries: highest utilisation wins (a full tank
+/// downstream shows as the upstream circuit's blocked time, an empty one upstream as the
+/// downstream circuit's starved time, so neither is mistaken for the constraint).
+pub fn bottleneck(summaries: &[FigureSummary], circuits: &[String]) -> Option<Bottleneck> {
+    let mean = |name: &str| {
+        summaries
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| s.stats.mean)
+    };
+    let mut candidates: Vec<Bottleneck> = circuits
+        .iter()
+        .filter_map(|c| {
+            let key = snake(c);
+            Some(Bottleneck {
+                name: c.clone(),
+                utilisation: mean(&format!("{key}_utilisation"))?,
+                blocked: mean(&format!("{key}_blocked")).unwrap_or(0.0),
+                starved: mean(&format!("{key}_starved")).unwrap_or(0.0),
+            })
+        })
+        .collect();
+    if let Some(u) = mean("finishing_utilisation") {
+        candidates.push(Bottleneck {
+            name: "finishing".into(),
+            utilisation: u,
+            blocked: 0.0,
+            starved: 0.0,
+        });
+    }
+    candidates.into_iter().reduce(|best, c| {
+        if c.utilisation > best.utilisation {
+            c
+        } else {
+            best
+        }
+    })
 }
 
 /// Mean utilisation and blocked fraction over a circuit's stage groups.

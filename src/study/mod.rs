@@ -55,6 +55,8 @@ pub struct LayoutResult {
     pub warmup_auto: Option<WarmupReport>,
     /// Product streams, purities and inventories from the chemistry.
     pub flows: ProductFlows,
+    /// The circuit (or finishing unit) with the highest mean utilisation.
+    pub bottleneck: Option<figures::Bottleneck>,
     /// Figures of each replication, in replication order.
     pub replications: Vec<Vec<Figure>>,
     /// Summary of each figure over replications.
@@ -210,14 +212,15 @@ impl Plan {
         let (warmup_h, warmup_auto) = match scenario.warmup {
             Warmup::Fixed(h) => (h, None),
             Warmup::Auto => {
-                let report = auto_warmup(scenario, seed, reps, threads)?;
+                let pilot = flows.plant_spec(scenario, 0.0);
+                let report = auto_warmup(&pilot, seed, reps, threads)?;
                 (
                     truncation_hours(&report.overall, scenario.horizon_h),
                     Some(report),
                 )
             }
         };
-        let spec = scenario.plant_spec(warmup_h);
+        let spec = flows.plant_spec(scenario, warmup_h);
         Ok(Plan {
             flows,
             warmup_h,
@@ -240,17 +243,12 @@ impl Plan {
             .collect();
         let summaries = experiment::summarize_figures(&replications)?;
         let mut lots = LotCounts::default();
-        for (r, _) in &results {
-            lots.arrived += r.lots.arrived;
-            lots.departed += r.lots.departed;
-            lots.in_system += r.lots.in_system;
-            lots.lost += r.lots.lost;
-            lots.scrapped += r.lots.scrapped;
-            lots.off_spec += r.lots.off_spec;
-        }
+        results.iter().for_each(|(r, _)| lots.add(&r.lots));
+        let bottleneck = figures::bottleneck(&summaries, &self.flows.circuit_names);
         Ok(LayoutResult {
             name: name.to_string(),
             warmup_h: self.warmup_h,
+            bottleneck,
             warmup_auto: self.warmup_auto,
             flows: self.flows,
             events: results.iter().map(|r| r.0.events).sum(),
@@ -265,8 +263,8 @@ impl Plan {
 }
 
 /// Simulates the traced span of replication 0 of every layout once more with a trace (the same
-/// run as in the study: simulation is deterministic) and stores it in [`LayoutResult::trace`], for timeline plots. `scenarios` are the
-/// base and the variants, in the order of `study.layouts`.
+/// run as in the study: simulation is deterministic) and stores it in
+/// [`LayoutResult::trace`], for timeline plots. `scenarios` are the base and the variants, in the order of `study.layouts`.
 pub fn trace_layouts(
     study: &mut StudyResult,
     scenarios: &[&Scenario],
@@ -277,7 +275,7 @@ pub fn trace_layouts(
     let specs: Vec<_> = scenarios
         .iter()
         .zip(&study.layouts)
-        .map(|(s, l)| s.plant_spec(l.warmup_h))
+        .map(|(s, l)| l.flows.plant_spec(s, l.warmup_h))
         .collect();
     let traces = experiment::run_replications(0..specs.len() as u64, threads, |i| {
         plant::trace_replication(&specs[i as usize], seed, 0, limits)
@@ -290,14 +288,13 @@ pub fn trace_layouts(
 
 /// Pilot runs without warm-up; MSER-5 on their output series picks the truncation.
 fn auto_warmup(
-    scenario: &Scenario,
+    spec: &plant::PlantSpec,
     seed: u64,
     reps: u32,
     threads: Option<usize>,
 ) -> Result<WarmupReport> {
-    let spec = scenario.plant_spec(0.0);
     let series = experiment::run_replications(0..u64::from(reps), threads, |r| {
-        plant::simulate(&spec, seed, r).series
+        plant::simulate(spec, seed, r).series
     })?;
     let slices: Vec<&[f64]> = series.iter().map(Vec::as_slice).collect();
     Ok(experiment::mser5_replications(&slices))

@@ -5,6 +5,7 @@ mod chem;
 mod cli;
 mod dynamic;
 mod experiment;
+mod flowsheet;
 mod plant;
 mod report;
 mod scenario;

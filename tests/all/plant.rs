@@ -57,6 +57,7 @@ fn plant(
             tank_capacity: None,
         },
         circuits,
+        flowsheet: Default::default(),
     }
 }
 

@@ -54,8 +54,8 @@ fn every_shipped_scenario_runs_and_conserves_lots() {
             let l = &layout.lots;
             assert!(l.is_conserved(), "{at}: lots not conserved: {l:?}");
             assert_eq!(
-                l.arrived,
-                l.departed + l.in_system + l.lost + l.scrapped,
+                l.arrived + l.formed,
+                l.departed + l.absorbed + l.in_system + l.lost + l.scrapped,
                 "{at}: {l:?}"
             );
             assert!(
