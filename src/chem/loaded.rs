@@ -22,8 +22,10 @@
 use super::stages::{Flows, Profile, loaded_equilibrium, mass_balance_error, solve_element};
 use super::{ChemError, SolveOptions};
 
+mod newton;
 mod reduced;
 
+use newton::LogNewton;
 use reduced::Reduced;
 
 /// Solves the loaded model for separation factors `betas` (any common reference), feed mole
@@ -41,8 +43,16 @@ pub(crate) fn solve(
     let pz: Vec<f64> = present.iter().map(|&i| z[i]).collect();
     let mut red = Reduced::new(flows, &pb, &pz);
     red.start(&starting_profile(betas, z, split_after, flows));
-    let iterations = red.iterate(opts)?;
-    let mut p = profile(&red, &present, betas.len(), iterations);
+    let c = present.len();
+    let mut x0 = red.amounts().to_vec();
+    for xs in x0.chunks_mut(c) {
+        let total: f64 = xs.iter().sum();
+        xs.iter_mut().for_each(|v| *v /= total);
+    }
+    let mut nt = LogNewton::new(flows, &pb, &pz, &x0);
+    let iterations = nt.iterate(opts)?;
+    let mut p = profile(flows, nt.amounts(), (&pb, &pz), &present, betas.len());
+    p.iterations = iterations;
     p.mass_balance_error = mass_balance_error(flows, &p.x, &p.y, z, betas.len());
     if p.mass_balance_error > opts.tolerance {
         return Err(ChemError::NoConvergence {
@@ -99,15 +109,19 @@ fn starting_profile(b: &[f64], z: &[f64], split: usize, flows: &Flows) -> Vec<f6
 
 /// The profile in all elements' order: normalised aqueous fractions, organic fractions by the
 /// exact equilibrium relation.
-fn profile(red: &Reduced, present: &[usize], c_all: usize, iterations: usize) -> Profile {
-    let (c, flows) = (present.len(), red.flows());
-    let big_n = flows.len();
-    let amounts = red.amounts();
+fn profile(
+    flows: &Flows,
+    amounts: &[f64],
+    (betas, z): (&[f64], &[f64]),
+    present: &[usize],
+    c_all: usize,
+) -> Profile {
+    let (c, big_n) = (present.len(), flows.len());
     let mut x = vec![0.0; big_n * c_all];
     let mut y = vec![0.0; big_n * c_all];
     let mut betas_all = vec![1.0; c_all];
     for (a, &i) in present.iter().enumerate() {
-        betas_all[i] = red.betas()[a];
+        betas_all[i] = betas[a];
     }
     for j in 0..big_n {
         let total: f64 = amounts[j * c..(j + 1) * c].iter().sum();
@@ -119,9 +133,8 @@ fn profile(red: &Reduced, present: &[usize], c_all: usize, iterations: usize) ->
     }
     let mut p = Profile::from_amounts(flows, &x, &y, c_all);
     for (a, &i) in present.iter().enumerate() {
-        p.split_to_a[i] = p.product_a[i] / red.feed()[a];
+        p.split_to_a[i] = p.product_a[i] / z[a];
     }
-    p.iterations = iterations;
     p
 }
 

@@ -353,7 +353,7 @@ impl<'a> Reduced<'a> {
 }
 
 /// out = m v for the n x n row-major matrix `m`.
-fn mat_vec(m: &[f64], v: &[f64], out: &mut [f64], n: usize) {
+pub(super) fn mat_vec(m: &[f64], v: &[f64], out: &mut [f64], n: usize) {
     for (r, o) in out[..n].iter_mut().enumerate() {
         *o = m[r * n..(r + 1) * n]
             .iter()
@@ -364,7 +364,7 @@ fn mat_vec(m: &[f64], v: &[f64], out: &mut [f64], n: usize) {
 }
 
 /// Gauss-Jordan inverse with partial pivoting of the n x n matrix `m` (destroyed) into `inv`.
-fn invert(m: &mut [f64], inv: &mut [f64], n: usize) -> Result<(), ChemError> {
+pub(super) fn invert(m: &mut [f64], inv: &mut [f64], n: usize) -> Result<(), ChemError> {
     inv.fill(0.0);
     for i in 0..n {
         inv[i * n + i] = 1.0;
