@@ -1,20 +1,18 @@
 //! Steady-state solver of the loaded-organic model with constant separation factors.
 //!
-//! Unknowns: one per stage, u_j = ln s_j with s_j = sum_k beta_k x_kj the mean extractability
-//! of the aqueous leaving stage j. For given s every element's stage balances are linear
-//! (distribution ratio beta_i / s_j at stage j), so the element profiles x_i(u) follow exactly
-//! from independent tridiagonal systems (`Reduced::solve_elements`). What remains are the N
-//! stage equations F_j(u) = ln sum_i x_ij(u) = 0: once every stage's aqueous fractions sum to 1,
-//! the total balance makes every organic sum to 1 too (so s_j = sum beta x_j at the solution).
-//! Every iterate therefore closes each element's balance to rounding; only the fractions' sums
-//! are iterated on, and the amounts stay positive whatever the step.
+//! Unknowns: the aqueous amount x_ji of every element present at every stage. Equations: the
+//! stage balances O_{j-1} y_{j-1} + A_{j+1} x_{j+1} + F_j - O_j y_j - A_j x_j = 0 with
+//! y_j = beta x_j / (beta . x_j). (Each stage's fractions then sum to 1 at the solution: the
+//! total balance has that unique solution.)
 //!
-//! Method (see `reduced::Reduced`): a starting profile from "bubble-point" passes (the fixed-point map
-//! s_j <- sum beta x_j / sum x_j, stopped when it stalls), then Newton's method on F with the
-//! exact Jacobian, globalised by a cap on the step in u, a backtracking line search on |F|^2 and,
-//! when that fails, a diagonal shift (pseudo-transient continuation in u). Converged means
-//! max |F_j| below 1e-3 x tolerance; the final profile is checked again against the tolerance
-//! on the mass balance.
+//! Method: a starting profile from "bubble-point" passes (every element's tridiagonal system
+//! at an assumed mean extractability per stage, normalised, repeated until they stall), then
+//! pseudo-transient continuation: implicit Euler steps of the stage dynamics with a pseudo-time
+//! step that doubles (or more) after every accepted step, so the iteration follows the physical
+//! start-up where Newton alone would overshoot a moving composition front, and ends as Newton
+//! with quadratic convergence. The step matrix is block tridiagonal with C x C blocks, solved
+//! by block elimination in O(N C^3). Converged means the largest stage imbalance is below
+//! 1e-3 x tolerance; the final profile is checked again against the tolerance.
 
 // Numerical kernels index several stage-aligned arrays with one stage index.
 #![allow(clippy::needless_range_loop)]
@@ -22,11 +20,54 @@
 use super::stages::{Flows, Profile, loaded_equilibrium, mass_balance_error, solve_element};
 use super::{ChemError, SolveOptions};
 
-mod newton;
 mod reduced;
 
-use newton::LogNewton;
-use reduced::Reduced;
+use reduced::{Reduced, invert};
+
+/// First pseudo-time step, in stage residence times.
+const INITIAL_DT: f64 = 1.0;
+/// Largest pseudo-time step (beyond it the step is Newton's to rounding).
+const MAX_DT: f64 = 1e30;
+/// A step may not take any amount below this fraction of its value.
+const MIN_KEEP: f64 = 0.05;
+/// A pseudo-transient result whose normalised profile misses the tolerance by less than this
+/// factor is accepted as is; otherwise it is polished by the reduced Newton iteration.
+const POLISH_ABOVE: f64 = 0.1;
+/// Most reduced Newton steps when polishing.
+const MAX_POLISH_STEPS: usize = 30;
+/// Least growth of the pseudo-time step after an accepted step.
+const GROWTH: f64 = 2.0;
+/// Most bubble-point passes for the starting profile.
+const MAX_START_PASSES: usize = 30;
+/// Steps without a new best residual after which a best residual below `STALL_FRACTION` x
+/// tolerance is accepted (the normalised profile's balance is checked again afterwards).
+const STALL_STEPS: usize = 8;
+const STALL_FRACTION: f64 = 0.1;
+
+/// Working state of one solve, restricted to the elements present in the feed.
+struct Newton<'a> {
+    flows: &'a Flows,
+    betas: Vec<f64>,
+    z: Vec<f64>,
+    c: usize,
+    /// Stage-major aqueous amounts (N x c).
+    x: Vec<f64>,
+    y: Vec<f64>,
+    sigma: Vec<f64>,
+    r: Vec<f64>,
+    /// Inverted pivot blocks of the elimination (N x c x c).
+    h: Vec<f64>,
+    /// Eliminated right-hand sides, then the step (N x c).
+    g: Vec<f64>,
+    block: Vec<f64>,
+    k: Vec<f64>,
+    /// Work vectors (c each): a back-substitution right-hand side, beta^T H.
+    rhs: Vec<f64>,
+    bh: Vec<f64>,
+    /// The iterate before the current step, and the best one seen (smallest max |R|).
+    x_old: Vec<f64>,
+    x_best: Vec<f64>,
+}
 
 /// Solves the loaded model for separation factors `betas` (any common reference), feed mole
 /// fractions `z` (sum 1), the B product ending at element `split_after` (for the starting
@@ -39,27 +80,38 @@ pub(crate) fn solve(
     opts: &SolveOptions,
 ) -> Result<Profile, ChemError> {
     let present: Vec<usize> = (0..z.len()).filter(|&i| z[i] > 0.0).collect();
-    let pb: Vec<f64> = present.iter().map(|&i| betas[i]).collect();
-    let pz: Vec<f64> = present.iter().map(|&i| z[i]).collect();
-    let mut red = Reduced::new(flows, &pb, &pz);
-    red.start(&starting_profile(betas, z, split_after, flows));
-    let c = present.len();
-    let mut x0 = red.amounts().to_vec();
-    for xs in x0.chunks_mut(c) {
-        let total: f64 = xs.iter().sum();
-        xs.iter_mut().for_each(|v| *v /= total);
+    let mut nt = Newton::new(flows, &present, betas, z);
+    nt.start(
+        &starting_profile(betas, z, split_after, flows),
+        betas,
+        &present,
+    );
+    let (mut iterations, ptc) = match nt.iterate(opts) {
+        Ok(it) => (it, None),
+        Err(e @ ChemError::NoConvergence { .. }) => (opts.max_iterations, Some(e)),
+        Err(e) => return Err(e),
+    };
+    let mut p = profile(flows, &nt.x, (&nt.betas, &nt.z), &present, z);
+    if p.mass_balance_error > POLISH_ABOVE * opts.tolerance {
+        let mut red = Reduced::new(flows, &nt.betas, &nt.z);
+        red.start_from(&nt.x);
+        let polish = SolveOptions {
+            max_iterations: MAX_POLISH_STEPS,
+            ..opts.clone()
+        };
+        let steps = red.iterate(&polish).unwrap_or(MAX_POLISH_STEPS);
+        let q = profile(flows, red.amounts(), (&nt.betas, &nt.z), &present, z);
+        if q.mass_balance_error < p.mass_balance_error {
+            (p, iterations) = (q, iterations + steps);
+        }
     }
-    let mut nt = LogNewton::new(flows, &pb, &pz, &x0);
-    let iterations = nt.iterate(opts)?;
-    let mut p = profile(flows, nt.amounts(), (&pb, &pz), &present, betas.len());
     p.iterations = iterations;
-    p.mass_balance_error = mass_balance_error(flows, &p.x, &p.y, z, betas.len());
     if p.mass_balance_error > opts.tolerance {
-        return Err(ChemError::NoConvergence {
+        return Err(ptc.unwrap_or(ChemError::NoConvergence {
             iterations,
             residual: p.mass_balance_error,
             tolerance: opts.tolerance,
-        });
+        }));
     }
     trace_splits(betas, z, flows, &mut p);
     Ok(p)
@@ -107,16 +159,273 @@ fn starting_profile(b: &[f64], z: &[f64], split: usize, flows: &Flows) -> Vec<f6
         .collect()
 }
 
-/// The profile in all elements' order: normalised aqueous fractions, organic fractions by the
-/// exact equilibrium relation.
+impl<'a> Newton<'a> {
+    fn new(flows: &'a Flows, present: &[usize], betas: &[f64], z: &[f64]) -> Self {
+        let (c, big_n) = (present.len(), flows.len());
+        Newton {
+            flows,
+            betas: present.iter().map(|&i| betas[i]).collect(),
+            z: present.iter().map(|&i| z[i]).collect(),
+            c,
+            x: vec![0.0; big_n * c],
+            y: vec![0.0; big_n * c],
+            sigma: vec![0.0; big_n],
+            r: vec![0.0; big_n * c],
+            h: vec![0.0; big_n * c * c],
+            g: vec![0.0; big_n * c],
+            block: vec![0.0; c * c],
+            k: vec![0.0; c * c],
+            rhs: vec![0.0; c],
+            bh: vec![0.0; c],
+            x_old: vec![0.0; big_n * c],
+            x_best: vec![0.0; big_n * c],
+        }
+    }
+
+    /// The starting amounts: bubble-point passes from the mean extractabilities e^u_j (solve
+    /// each element's stage balances, normalise, update u_j = ln(sum beta x)), stopped when
+    /// they stall; they settle every fast mode cheaply and leave the slow ones to Newton.
+    fn start(&mut self, u0: &[f64], all_betas: &[f64], present: &[usize]) {
+        let (c, big_n) = (self.c, self.flows.len());
+        let mut u = u0.to_vec();
+        let mut inv_s = vec![0.0; big_n];
+        let mut col = vec![0.0; big_n];
+        let mut scratch = vec![0.0; big_n];
+        let mut prev = f64::INFINITY;
+        for pass in 0..MAX_START_PASSES {
+            for (v, ui) in inv_s.iter_mut().zip(&u) {
+                *v = (-ui).exp();
+            }
+            for (a, &i) in present.iter().enumerate() {
+                let beta = all_betas[i];
+                solve_element(
+                    self.flows,
+                    |j| beta * inv_s[j],
+                    self.z[a],
+                    &mut col,
+                    &mut scratch,
+                );
+                for j in 0..big_n {
+                    self.x[j * c + a] = col[j].max(f64::MIN_POSITIVE);
+                }
+            }
+            let mut change = 0.0f64;
+            for j in 0..big_n {
+                let xs = &mut self.x[j * c..(j + 1) * c];
+                let total: f64 = xs.iter().sum();
+                xs.iter_mut().for_each(|v| *v /= total);
+                let s: f64 = xs.iter().zip(&self.betas).map(|(x, b)| x * b).sum();
+                change = change.max((s.ln() - u[j]).abs());
+                u[j] = s.ln();
+            }
+            if !(change.is_finite()) || change < 1e-7 || (pass >= 4 && change > 0.7 * prev) {
+                break;
+            }
+            prev = change;
+        }
+    }
+
+    /// Recomputes y, sigma and the residuals; returns (max |R|, sum R^2).
+    fn residual(&mut self) -> (f64, f64) {
+        let (c, big_n) = (self.c, self.flows.len());
+        let (o, a) = (&self.flows.organic, &self.flows.aqueous);
+        for j in 0..big_n {
+            let xs = &self.x[j * c..(j + 1) * c];
+            let s: f64 = xs.iter().zip(&self.betas).map(|(x, b)| x * b).sum();
+            self.sigma[j] = s;
+            for i in 0..c {
+                self.y[j * c + i] = self.betas[i] * xs[i] / s;
+            }
+        }
+        let (mut worst, mut sum2) = (0.0f64, 0.0);
+        for j in 0..big_n {
+            for i in 0..c {
+                let mut r = -(o[j] * self.y[j * c + i] + a[j] * self.x[j * c + i]);
+                if j > 0 {
+                    r += o[j - 1] * self.y[(j - 1) * c + i];
+                }
+                if j + 1 < big_n {
+                    r += a[j + 1] * self.x[(j + 1) * c + i];
+                }
+                if j == self.flows.feed_stage {
+                    r += self.z[i];
+                }
+                self.r[j * c + i] = r;
+                worst = worst.max(r.abs());
+                sum2 += r * r;
+            }
+        }
+        if worst.is_finite() {
+            (worst, sum2)
+        } else {
+            (f64::INFINITY, f64::INFINITY)
+        }
+    }
+
+    /// Pseudo-transient continuation: implicit Euler steps of the stage dynamics
+    /// (A_j + O_j) dx_j/dt = R_j, i.e. ((A_j + O_j)/dt - J) dx = R, with dt growing as the
+    /// residual falls (switched evolution relaxation) until the steps are Newton steps. Steps that would empty a component or blow
+    /// the residual up are retried with a smaller dt. The best iterate is kept: the iteration
+    /// ends there when the residual is well within the tolerance but has stopped falling (a
+    /// rounding floor of an ill-conditioned cascade, above the 1e-3 x tolerance aimed at).
+    /// Returns the number of steps taken.
+    fn iterate(&mut self, opts: &SolveOptions) -> Result<usize, ChemError> {
+        let (mut worst, mut norm) = self.residual();
+        let target = 1e-3 * opts.tolerance;
+        let mut best = worst;
+        self.x_best.copy_from_slice(&self.x);
+        let (mut dt, mut stalled, mut since_best) = (INITIAL_DT, 0, 0);
+        for it in 1..=opts.max_iterations {
+            if worst <= target
+                || (best <= STALL_FRACTION * opts.tolerance && since_best >= STALL_STEPS)
+            {
+                self.restore_best(best);
+                return Ok(it - 1);
+            }
+            self.newton_direction(1.0 / dt)?;
+            self.x_old.copy_from_slice(&self.x);
+            let shrink = self
+                .g
+                .iter()
+                .zip(&self.x_old)
+                .any(|(d, x)| x + d <= MIN_KEEP * x);
+            for ((x, xo), d) in self.x.iter_mut().zip(&self.x_old).zip(&self.g) {
+                *x = (xo + d).max(MIN_KEEP * xo);
+            }
+            let (w, n2) = self.residual();
+            if !w.is_finite() || (w > 10.0 * worst && w > target) || (shrink && n2 > norm) {
+                self.x.copy_from_slice(&self.x_old);
+                (worst, norm) = self.residual();
+                dt *= 0.25;
+                stalled += 1;
+                since_best += 1;
+                if stalled > 60 {
+                    break;
+                }
+                continue;
+            }
+            stalled = 0;
+            let ratio = (norm / n2).sqrt();
+            dt = (dt * ratio.clamp(GROWTH, 100.0)).min(MAX_DT);
+            (worst, norm) = (w, n2);
+            if worst < best {
+                best = worst;
+                self.x_best.copy_from_slice(&self.x);
+                since_best = 0;
+            } else {
+                since_best += 1;
+            }
+        }
+        self.restore_best(best);
+        if best <= opts.tolerance {
+            return Ok(opts.max_iterations);
+        }
+        Err(ChemError::NoConvergence {
+            iterations: opts.max_iterations,
+            residual: best,
+            tolerance: opts.tolerance,
+        })
+    }
+
+    /// Returns to the best iterate (max |R| = `best`) if the current one is worse.
+    fn restore_best(&mut self, best: f64) {
+        let (worst, _) = self.residual();
+        if worst > best {
+            self.x.copy_from_slice(&self.x_best);
+            self.residual();
+        }
+    }
+
+    /// Solves (diag(A_j + O_j) * inv_dt - J) dx = R by block elimination; leaves dx in `g`.
+    fn newton_direction(&mut self, inv_dt: f64) -> Result<(), ChemError> {
+        let (c, big_n) = (self.c, self.flows.len());
+        let cc = c * c;
+        for j in 0..big_n {
+            self.diagonal_block(j);
+            let mass = (self.flows.aqueous[j] + self.flows.organic[j]) * inv_dt;
+            for i in 0..c {
+                self.block[i * c + i] -= mass;
+            }
+            for i in 0..c {
+                self.g[j * c + i] = -self.r[j * c + i];
+            }
+            if j > 0 {
+                self.eliminate_below(j);
+            }
+            invert(&mut self.block, &mut self.h[j * cc..(j + 1) * cc], c)?;
+        }
+        // Back substitution: dx_j = H_j (g_j - A_{j+1} dx_{j+1}).
+        for j in (0..big_n).rev() {
+            for i in 0..c {
+                let next = if j + 1 < big_n {
+                    self.flows.aqueous[j + 1] * self.g[(j + 1) * c + i]
+                } else {
+                    0.0
+                };
+                self.rhs[i] = self.g[j * c + i] - next;
+            }
+            let hj = &self.h[j * cc..(j + 1) * cc];
+            for a in 0..c {
+                self.g[j * c + a] = (0..c).map(|b| hj[a * c + b] * self.rhs[b]).sum();
+            }
+        }
+        Ok(())
+    }
+
+    /// D_j = -(O_j J_j + A_j I), J_j = (diag(beta) - y_j beta^T)/sigma_j, into `block`.
+    fn diagonal_block(&mut self, j: usize) {
+        let c = self.c;
+        let (o, a) = (self.flows.organic[j], self.flows.aqueous[j]);
+        let f = o / self.sigma[j];
+        for p in 0..c {
+            let yp = self.y[j * c + p];
+            for q in 0..c {
+                let diag = if p == q { f * self.betas[p] + a } else { 0.0 };
+                self.block[p * c + q] = -(diag - f * yp * self.betas[q]);
+            }
+        }
+    }
+
+    /// With K = L_j H_{j-1}, L_j = O_{j-1} J_{j-1}: block -= A_j K, g_j -= K g_{j-1}.
+    fn eliminate_below(&mut self, j: usize) {
+        let c = self.c;
+        let cc = c * c;
+        let hp = &self.h[(j - 1) * cc..j * cc];
+        let f = self.flows.organic[j - 1] / self.sigma[j - 1];
+        let aj = self.flows.aqueous[j];
+        // bh = beta^T H
+        for (q, v) in self.bh.iter_mut().enumerate() {
+            *v = (0..c).map(|p| self.betas[p] * hp[p * c + q]).sum();
+        }
+        for p in 0..c {
+            let yp = self.y[(j - 1) * c + p];
+            for q in 0..c {
+                self.k[p * c + q] = f * (self.betas[p] * hp[p * c + q] - yp * self.bh[q]);
+            }
+        }
+        for p in 0..cc {
+            self.block[p] -= aj * self.k[p];
+        }
+        for p in 0..c {
+            let kg: f64 = (0..c)
+                .map(|q| self.k[p * c + q] * self.g[(j - 1) * c + q])
+                .sum();
+            self.g[j * c + p] -= kg;
+        }
+    }
+}
+
+/// The profile in all elements' order from the present elements' aqueous amounts (stage-major,
+/// N x C): normalised aqueous fractions, organic fractions by the exact equilibrium relation,
+/// and its mass balance error against the feed `z_all`.
 fn profile(
     flows: &Flows,
     amounts: &[f64],
     (betas, z): (&[f64], &[f64]),
     present: &[usize],
-    c_all: usize,
+    z_all: &[f64],
 ) -> Profile {
-    let (c, big_n) = (present.len(), flows.len());
+    let (c, c_all, big_n) = (present.len(), z_all.len(), flows.len());
     let mut x = vec![0.0; big_n * c_all];
     let mut y = vec![0.0; big_n * c_all];
     let mut betas_all = vec![1.0; c_all];
@@ -135,6 +444,7 @@ fn profile(
     for (a, &i) in present.iter().enumerate() {
         p.split_to_a[i] = p.product_a[i] / z[a];
     }
+    p.mass_balance_error = mass_balance_error(flows, &p.x, &p.y, z_all, c_all);
     p
 }
 
@@ -151,5 +461,42 @@ fn trace_splits(betas: &[f64], z: &[f64], flows: &Flows, p: &mut Profile) {
         let beta = betas[i];
         solve_element(flows, |j| beta / s[j], 1.0, &mut x, &mut scratch);
         p.split_to_a[i] = flows.organic[last] * beta / s[last] * x[last];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chem::FeedPhase;
+
+    #[test]
+    fn newton_direction_solves_the_linearised_system() {
+        let flows = Flows::loaded(FeedPhase::Aqueous, 6, 5, 1.8, 1.2);
+        let betas = [1.0, 2.0, 3.5];
+        let z = [0.3, 0.3, 0.4];
+        let present = [0, 1, 2];
+        let mut nt = Newton::new(&flows, &present, &betas, &z);
+        nt.start(&starting_profile(&betas, &z, 1, &flows), &betas, &present);
+        let (w0, _) = nt.residual();
+        let r0 = nt.r.clone();
+        nt.newton_direction(0.0).unwrap();
+        let d = nt.g.clone();
+        let x0 = nt.x.clone();
+        let eps = 1e-7;
+        for (x, di) in nt.x.iter_mut().zip(&d) {
+            *x += eps * di;
+        }
+        nt.residual();
+        // R(x + eps d) - R(x) = -eps R(x) to first order: relative error O(eps).
+        let err =
+            nt.r.iter()
+                .zip(&r0)
+                .map(|(r1, r)| ((r1 - r) / eps + r).abs())
+                .fold(0.0, f64::max);
+        assert!(
+            err < 1e-4 * w0.max(1.0),
+            "linearisation error {err} (residual {w0})"
+        );
+        nt.x = x0;
     }
 }
