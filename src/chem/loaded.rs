@@ -12,7 +12,15 @@
 //! start-up where Newton alone would overshoot a moving composition front, and ends as Newton
 //! with quadratic convergence. The step matrix is block tridiagonal with C x C blocks, solved
 //! by block elimination in O(N C^3). Converged means the largest stage imbalance is below
-//! 1e-3 x tolerance; the final profile is checked again against the tolerance.
+//! 1e-3 x tolerance, or below 0.1 x tolerance and no longer falling (a rounding floor of an
+//! ill-conditioned cascade; the best iterate is kept). A normalised profile that misses
+//! 0.1 x tolerance is polished by the reduced Newton iteration of [`reduced`] (one unknown per
+//! stage, exact element balances), and the better of the two is checked against the tolerance.
+//!
+//! Measured and rejected as the main iteration (see `reduced`): Newton in ln s or in ln x from
+//! the bubble-point start overshoots along the near-null "front position" direction (full steps
+//! raise the residual 50-3000x) and crawls under a line search, taking more steps than this
+//! pseudo-transient iteration.
 
 // Numerical kernels index several stage-aligned arrays with one stage index.
 #![allow(clippy::needless_range_loop)]
@@ -20,16 +28,29 @@
 use super::stages::{Flows, Profile, loaded_equilibrium, mass_balance_error, solve_element};
 use super::{ChemError, SolveOptions};
 
+mod reduced;
+
+use reduced::{Reduced, invert};
+
 /// First pseudo-time step, in stage residence times.
 const INITIAL_DT: f64 = 1.0;
 /// Largest pseudo-time step (beyond it the step is Newton's to rounding).
 const MAX_DT: f64 = 1e30;
 /// A step may not take any amount below this fraction of its value.
 const MIN_KEEP: f64 = 0.05;
+/// A pseudo-transient result whose normalised profile misses the tolerance by less than this
+/// factor is accepted as is; otherwise it is polished by the reduced Newton iteration.
+const POLISH_ABOVE: f64 = 0.1;
+/// Most reduced Newton steps when polishing.
+const MAX_POLISH_STEPS: usize = 30;
 /// Least growth of the pseudo-time step after an accepted step.
 const GROWTH: f64 = 2.0;
 /// Most bubble-point passes for the starting profile.
 const MAX_START_PASSES: usize = 30;
+/// Steps without a new best residual after which a best residual below `STALL_FRACTION` x
+/// tolerance is accepted (the normalised profile's balance is checked again afterwards).
+const STALL_STEPS: usize = 8;
+const STALL_FRACTION: f64 = 0.1;
 
 /// Working state of one solve, restricted to the elements present in the feed.
 struct Newton<'a> {
@@ -48,6 +69,12 @@ struct Newton<'a> {
     g: Vec<f64>,
     block: Vec<f64>,
     k: Vec<f64>,
+    /// Work vectors (c each): a back-substitution right-hand side, beta^T H.
+    rhs: Vec<f64>,
+    bh: Vec<f64>,
+    /// The iterate before the current step, and the best one seen (smallest max |R|).
+    x_old: Vec<f64>,
+    x_best: Vec<f64>,
 }
 
 /// Solves the loaded model for separation factors `betas` (any common reference), feed mole
@@ -67,19 +94,32 @@ pub(crate) fn solve(
         betas,
         &present,
     );
-    let iterations = nt.iterate(opts)?;
-    let mut p = nt.profile(&present, betas.len(), iterations);
-    p.mass_balance_error = {
-        let full_z: Vec<f64> = z.to_vec();
-        let c = betas.len();
-        mass_balance_error(flows, &p.x, &p.y, &full_z, c)
+    let (mut iterations, ptc) = match nt.iterate(opts) {
+        Ok(it) => (it, None),
+        Err(e @ ChemError::NoConvergence { .. }) => (opts.max_iterations, Some(e)),
+        Err(e) => return Err(e),
     };
+    let mut p = profile(flows, &nt.x, (&nt.betas, &nt.z), &present, z);
+    if p.mass_balance_error > POLISH_ABOVE * opts.tolerance {
+        let mut red = Reduced::new(flows, &nt.betas, &nt.z);
+        red.start_from(&nt.x);
+        let polish = SolveOptions {
+            max_iterations: MAX_POLISH_STEPS,
+            ..opts.clone()
+        };
+        let steps = red.iterate(&polish).unwrap_or(MAX_POLISH_STEPS);
+        let q = profile(flows, red.amounts(), (&nt.betas, &nt.z), &present, z);
+        if q.mass_balance_error < p.mass_balance_error {
+            (p, iterations) = (q, iterations + steps);
+        }
+    }
+    p.iterations = iterations;
     if p.mass_balance_error > opts.tolerance {
-        return Err(ChemError::NoConvergence {
+        return Err(ptc.unwrap_or(ChemError::NoConvergence {
             iterations,
             residual: p.mass_balance_error,
             tolerance: opts.tolerance,
-        });
+        }));
     }
     trace_splits(betas, z, flows, &mut p);
     Ok(p)
@@ -143,6 +183,10 @@ impl<'a> Newton<'a> {
             g: vec![0.0; big_n * c],
             block: vec![0.0; c * c],
             k: vec![0.0; c * c],
+            rhs: vec![0.0; c],
+            bh: vec![0.0; c],
+            x_old: vec![0.0; big_n * c],
+            x_best: vec![0.0; big_n * c],
         }
     }
 
@@ -228,35 +272,41 @@ impl<'a> Newton<'a> {
 
     /// Pseudo-transient continuation: implicit Euler steps of the stage dynamics
     /// (A_j + O_j) dx_j/dt = R_j, i.e. ((A_j + O_j)/dt - J) dx = R, with dt growing as the
-    /// residual falls (switched evolution relaxation) until the steps are Newton steps. Steps
-    /// that would empty a component or blow the residual up are retried with a smaller dt.
+    /// residual falls (switched evolution relaxation) until the steps are Newton steps. Steps that would empty a component or blow
+    /// the residual up are retried with a smaller dt. The best iterate is kept: the iteration
+    /// ends there when the residual is well within the tolerance but has stopped falling (a
+    /// rounding floor of an ill-conditioned cascade, above the 1e-3 x tolerance aimed at).
     /// Returns the number of steps taken.
     fn iterate(&mut self, opts: &SolveOptions) -> Result<usize, ChemError> {
         let (mut worst, mut norm) = self.residual();
         let target = 1e-3 * opts.tolerance;
-        let mut x_old = vec![0.0; self.x.len()];
-        let mut dt = INITIAL_DT;
-        let mut stalled = 0;
+        let mut best = worst;
+        self.x_best.copy_from_slice(&self.x);
+        let (mut dt, mut stalled, mut since_best) = (INITIAL_DT, 0, 0);
         for it in 1..=opts.max_iterations {
-            if worst <= target {
+            if worst <= target
+                || (best <= STALL_FRACTION * opts.tolerance && since_best >= STALL_STEPS)
+            {
+                self.restore_best(best);
                 return Ok(it - 1);
             }
             self.newton_direction(1.0 / dt)?;
-            x_old.copy_from_slice(&self.x);
+            self.x_old.copy_from_slice(&self.x);
             let shrink = self
                 .g
                 .iter()
-                .zip(&x_old)
+                .zip(&self.x_old)
                 .any(|(d, x)| x + d <= MIN_KEEP * x);
-            for ((x, xo), d) in self.x.iter_mut().zip(&x_old).zip(&self.g) {
+            for ((x, xo), d) in self.x.iter_mut().zip(&self.x_old).zip(&self.g) {
                 *x = (xo + d).max(MIN_KEEP * xo);
             }
             let (w, n2) = self.residual();
             if !w.is_finite() || (w > 10.0 * worst && w > target) || (shrink && n2 > norm) {
-                self.x.copy_from_slice(&x_old);
+                self.x.copy_from_slice(&self.x_old);
                 (worst, norm) = self.residual();
                 dt *= 0.25;
                 stalled += 1;
+                since_best += 1;
                 if stalled > 60 {
                     break;
                 }
@@ -266,15 +316,32 @@ impl<'a> Newton<'a> {
             let ratio = (norm / n2).sqrt();
             dt = (dt * ratio.clamp(GROWTH, 100.0)).min(MAX_DT);
             (worst, norm) = (w, n2);
+            if worst < best {
+                best = worst;
+                self.x_best.copy_from_slice(&self.x);
+                since_best = 0;
+            } else {
+                since_best += 1;
+            }
         }
-        if worst <= opts.tolerance {
+        self.restore_best(best);
+        if best <= opts.tolerance {
             return Ok(opts.max_iterations);
         }
         Err(ChemError::NoConvergence {
             iterations: opts.max_iterations,
-            residual: worst,
+            residual: best,
             tolerance: opts.tolerance,
         })
+    }
+
+    /// Returns to the best iterate (max |R| = `best`) if the current one is worse.
+    fn restore_best(&mut self, best: f64) {
+        let (worst, _) = self.residual();
+        if worst > best {
+            self.x.copy_from_slice(&self.x_best);
+            self.residual();
+        }
     }
 
     /// Solves (diag(A_j + O_j) * inv_dt - J) dx = R by block elimination; leaves dx in `g`.
@@ -296,7 +363,6 @@ impl<'a> Newton<'a> {
             invert(&mut self.block, &mut self.h[j * cc..(j + 1) * cc], c)?;
         }
         // Back substitution: dx_j = H_j (g_j - A_{j+1} dx_{j+1}).
-        let mut rhs = vec![0.0; c];
         for j in (0..big_n).rev() {
             for i in 0..c {
                 let next = if j + 1 < big_n {
@@ -304,11 +370,11 @@ impl<'a> Newton<'a> {
                 } else {
                     0.0
                 };
-                rhs[i] = self.g[j * c + i] - next;
+                self.rhs[i] = self.g[j * c + i] - next;
             }
             let hj = &self.h[j * cc..(j + 1) * cc];
             for a in 0..c {
-                self.g[j * c + a] = (0..c).map(|b| hj[a * c + b] * rhs[b]).sum();
+                self.g[j * c + a] = (0..c).map(|b| hj[a * c + b] * self.rhs[b]).sum();
             }
         }
         Ok(())
@@ -336,14 +402,13 @@ impl<'a> Newton<'a> {
         let f = self.flows.organic[j - 1] / self.sigma[j - 1];
         let aj = self.flows.aqueous[j];
         // bh = beta^T H
-        let mut bh = vec![0.0; c];
-        for (q, v) in bh.iter_mut().enumerate() {
+        for (q, v) in self.bh.iter_mut().enumerate() {
             *v = (0..c).map(|p| self.betas[p] * hp[p * c + q]).sum();
         }
         for p in 0..c {
             let yp = self.y[(j - 1) * c + p];
             for q in 0..c {
-                self.k[p * c + q] = f * (self.betas[p] * hp[p * c + q] - yp * bh[q]);
+                self.k[p * c + q] = f * (self.betas[p] * hp[p * c + q] - yp * self.bh[q]);
             }
         }
         for p in 0..cc {
@@ -356,72 +421,39 @@ impl<'a> Newton<'a> {
             self.g[j * c + p] -= kg;
         }
     }
-
-    /// The profile in all elements' order: normalised aqueous fractions, organic fractions by
-    /// the exact equilibrium relation.
-    fn profile(&self, present: &[usize], c_all: usize, iterations: usize) -> Profile {
-        let (c, big_n) = (self.c, self.flows.len());
-        let mut x = vec![0.0; big_n * c_all];
-        let mut y = vec![0.0; big_n * c_all];
-        let mut betas_all = vec![1.0; c_all];
-        for (a, &i) in present.iter().enumerate() {
-            betas_all[i] = self.betas[a];
-        }
-        for j in 0..big_n {
-            let total: f64 = self.x[j * c..(j + 1) * c].iter().sum();
-            for (a, &i) in present.iter().enumerate() {
-                x[j * c_all + i] = self.x[j * c + a] / total;
-            }
-            let row = j * c_all..(j + 1) * c_all;
-            loaded_equilibrium(&betas_all, &x[row.clone()], &mut y[row]);
-        }
-        let mut p = Profile::from_amounts(self.flows, &x, &y, c_all);
-        for (a, &i) in present.iter().enumerate() {
-            p.split_to_a[i] = p.product_a[i] / self.z[a];
-        }
-        p.iterations = iterations;
-        p
-    }
 }
 
-/// Gauss-Jordan inverse with partial pivoting of the c x c matrix `m` (destroyed) into `inv`.
-fn invert(m: &mut [f64], inv: &mut [f64], c: usize) -> Result<(), ChemError> {
-    inv.fill(0.0);
-    for i in 0..c {
-        inv[i * c + i] = 1.0;
+/// The profile in all elements' order from the present elements' aqueous amounts (stage-major,
+/// N x C): normalised aqueous fractions, organic fractions by the exact equilibrium relation,
+/// and its mass balance error against the feed `z_all`.
+fn profile(
+    flows: &Flows,
+    amounts: &[f64],
+    (betas, z): (&[f64], &[f64]),
+    present: &[usize],
+    z_all: &[f64],
+) -> Profile {
+    let (c, c_all, big_n) = (present.len(), z_all.len(), flows.len());
+    let mut x = vec![0.0; big_n * c_all];
+    let mut y = vec![0.0; big_n * c_all];
+    let mut betas_all = vec![1.0; c_all];
+    for (a, &i) in present.iter().enumerate() {
+        betas_all[i] = betas[a];
     }
-    for col in 0..c {
-        let piv = (col..c)
-            .max_by(|&a, &b| m[a * c + col].abs().total_cmp(&m[b * c + col].abs()))
-            .unwrap_or(col);
-        let pv = m[piv * c + col];
-        if !(pv.abs() > 0.0 && pv.is_finite()) {
-            return Err(ChemError::Numerical(
-                "singular Newton block in the cascade solver".into(),
-            ));
+    for j in 0..big_n {
+        let total: f64 = amounts[j * c..(j + 1) * c].iter().sum();
+        for (a, &i) in present.iter().enumerate() {
+            x[j * c_all + i] = amounts[j * c + a] / total;
         }
-        if piv != col {
-            for q in 0..c {
-                m.swap(piv * c + q, col * c + q);
-                inv.swap(piv * c + q, col * c + q);
-            }
-        }
-        let ip = 1.0 / pv;
-        for q in 0..c {
-            m[col * c + q] *= ip;
-            inv[col * c + q] *= ip;
-        }
-        for row in 0..c {
-            let f = m[row * c + col];
-            if row != col && f != 0.0 {
-                for q in 0..c {
-                    m[row * c + q] -= f * m[col * c + q];
-                    inv[row * c + q] -= f * inv[col * c + q];
-                }
-            }
-        }
+        let row = j * c_all..(j + 1) * c_all;
+        loaded_equilibrium(&betas_all, &x[row.clone()], &mut y[row]);
     }
-    Ok(())
+    let mut p = Profile::from_amounts(flows, &x, &y, c_all);
+    for (a, &i) in present.iter().enumerate() {
+        p.split_to_a[i] = p.product_a[i] / z[a];
+    }
+    p.mass_balance_error = mass_balance_error(flows, &p.x, &p.y, z_all, c_all);
+    p
 }
 
 /// Splits of elements absent from the feed, in the trace limit at the solved profile.
