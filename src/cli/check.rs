@@ -17,18 +17,24 @@ pub fn run(args: Args) -> Result<()> {
     let base = source.base()?;
     let variants = source.variants()?;
     let axes = source.sweep_axes()?;
-    let stages: u32 = base
-        .circuits
-        .iter()
-        .map(|c| c.spec.stages.iter().map(|g| g.count).sum::<u32>())
-        .sum();
-    super::print_stdout(&format!(
-        "{}: ok: \"{}\": {} circuit(s), {} stages per train path, {} variant(s), {} sweep axis(es)\n",
+    let mut text = format!(
+        "{}: ok: \"{}\": {} circuit(s), {} variant(s), {} sweep axis(es)\n",
         source.file(),
         base.name,
         base.circuits.len(),
-        stages,
         variants.len(),
         axes.len()
-    ))
+    );
+    for c in &base.circuits {
+        let stages: u32 = c.spec.stages.iter().map(|g| g.count).sum();
+        let restart = c.spec.failures.as_ref().map_or_else(
+            || "no failures".to_string(),
+            |f| format!("restart off-spec {:.1} h", f.restart_off_spec_h),
+        );
+        text += &format!(
+            "  circuit {}: {} train(s) x {stages} stages, {restart}\n",
+            c.spec.name, c.spec.trains
+        );
+    }
+    super::print_stdout(&text)
 }

@@ -170,7 +170,8 @@ pub struct RawFailures {
     pub time_to_repair: RawDist,
     pub repair_crews: Option<i64>,
     pub repair_crews_pool: Option<String>,
-    pub restart_off_spec: Option<Duration>,
+    pub restart_off_spec: Option<RawRestart>,
+    pub restart_tolerance: Option<f64>,
     pub off_spec: Option<String>,
 }
 
@@ -238,17 +239,29 @@ impl<'de> Visitor<'de> for RawDistVisitor {
 
 impl<'de> Deserialize<'de> for RawWarmup {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(RawWarmupVisitor)
+        RawWarmup::deserialize_word(deserializer, "auto")
     }
 }
 
-struct RawWarmupVisitor;
+impl RawWarmup {
+    /// A duration, or `word` (read as [`RawWarmup::Auto`]).
+    fn deserialize_word<'de, D: Deserializer<'de>>(
+        d: D,
+        word: &'static str,
+    ) -> Result<Self, D::Error> {
+        d.deserialize_any(RawWarmupVisitor { word })
+    }
+}
+
+struct RawWarmupVisitor {
+    word: &'static str,
+}
 
 impl Visitor<'_> for RawWarmupVisitor {
     type Value = RawWarmup;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("\"auto\" or a duration such as \"3 d\"")
+        write!(f, "\"{}\" or a duration such as \"3 d\"", self.word)
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawWarmup, E> {
@@ -266,11 +279,27 @@ impl Visitor<'_> for RawWarmupVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<RawWarmup, E> {
-        if v.trim() == "auto" {
+        if v.trim() == self.word {
             return Ok(RawWarmup::Auto);
         }
         Duration::parse(v)
             .map(RawWarmup::Fixed)
-            .map_err(|e| E::custom(format!("expected \"auto\" or a duration: {e}")))
+            .map_err(|e| E::custom(format!("expected \"{}\" or a duration: {e}", self.word)))
+    }
+}
+
+/// `restart_off_spec`: a duration or the word "dynamic" (from the cascade dynamics).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RawRestart {
+    Fixed(Duration),
+    Dynamic,
+}
+
+impl<'de> Deserialize<'de> for RawRestart {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match RawWarmup::deserialize_word(deserializer, "dynamic")? {
+            RawWarmup::Auto => Ok(RawRestart::Dynamic),
+            RawWarmup::Fixed(d) => Ok(RawRestart::Fixed(d)),
+        }
     }
 }

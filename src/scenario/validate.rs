@@ -252,6 +252,11 @@ fn circuit(raw: &RawCircuit, path: &FieldPath, ck: &mut Checker) -> Circuit {
         .separation
         .as_ref()
         .and_then(|s| separation(s, &spec, &path.key("separation"), ck));
+    let mut spec = spec;
+    if let (Some(f), Some(failures)) = (&raw.failures, spec.failures.as_mut()) {
+        let p = path.key("failures");
+        failures.restart_off_spec_h = restart_hours(f, &spec.stages, separation.as_ref(), &p, ck);
+    }
     Circuit { spec, separation }
 }
 
@@ -277,7 +282,7 @@ fn failures(raw: &RawFailures, path: &FieldPath, ck: &mut Checker) -> FailureSpe
         repair_crews: raw
             .repair_crews
             .map(|c| ck.int(path.key("repair_crews"), Some(c), 1, 1, 1024) as u32),
-        restart_off_spec_h: raw.restart_off_spec.map_or(0.0, |d| d.hours()),
+        restart_off_spec_h: 0.0, // set by `restart_hours` once the separation is known
         off_spec: ck.choice(
             path.key("off_spec"),
             raw.off_spec.as_deref(),
@@ -511,4 +516,77 @@ fn feed_matches_separation(
             ),
         );
     }
+}
+
+/// Default `restart_tolerance`: products are back on-spec once their impurity is within 10 %
+/// of its steady-state value.
+const RESTART_TOLERANCE: f64 = 0.1;
+
+/// The restart off-spec duration, hours: as given, or with `"dynamic"` the time the circuit's
+/// cascade needs to bring both products back on-spec after a stop as long as the mean repair
+/// (dynamic equilibrium-stage model at the mean stage residence time).
+fn restart_hours(
+    raw: &RawFailures,
+    stages: &[StageGroupSpec],
+    separation: Option<&SeparationSpec>,
+    path: &FieldPath,
+    ck: &mut Checker,
+) -> f64 {
+    let tolerance = raw.restart_tolerance.unwrap_or(RESTART_TOLERANCE);
+    if !(tolerance.is_finite() && tolerance >= 0.0) {
+        ck.fail(
+            path.key("restart_tolerance"),
+            format!("{tolerance} is out of range: allowed a finite number >= 0"),
+        );
+        return 0.0;
+    }
+    match raw.restart_off_spec {
+        None => 0.0,
+        Some(RawRestart::Fixed(d)) => d.hours(),
+        Some(RawRestart::Dynamic) => {
+            let at = path.key("restart_off_spec");
+            let Some(sep) = separation else {
+                ck.fail(at, "\"dynamic\" needs the circuit's [circuit.separation] to model the cascade; give a duration instead".into());
+                return 0.0;
+            };
+            let stop_h = dist(&raw.time_to_repair, &path.key("time_to_repair"), ck).mean();
+            match dynamic_restart(sep, stages, stop_h, tolerance) {
+                Ok(h) => h,
+                Err(e) => {
+                    ck.fail(at, e);
+                    0.0
+                }
+            }
+        }
+    }
+}
+
+fn dynamic_restart(
+    sep: &SeparationSpec,
+    stages: &[StageGroupSpec],
+    stop_h: f64,
+    tolerance: f64,
+) -> Result<f64, String> {
+    use crate::chem::dynamic::{DynamicModel, DynamicOptions, Target};
+    let count: u32 = stages.iter().map(|g| g.count).sum();
+    let residence_h = stages
+        .iter()
+        .map(|g| g.residence.mean() * f64::from(g.count))
+        .sum::<f64>()
+        / f64::from(count.max(1));
+    let options = DynamicOptions {
+        residence_h,
+        target_a: Target::SteadyImpurity(tolerance),
+        target_b: Target::SteadyImpurity(tolerance),
+        until_steady: false,
+        ..DynamicOptions::default()
+    };
+    let model = DynamicModel::from_spec(sep, options)
+        .map_err(|e| format!("the cascade dynamics cannot be set up: {e}"))?;
+    let transient = model
+        .after_stop(stop_h)
+        .map_err(|e| format!("the restart transient cannot be computed: {e}"))?;
+    transient.on_spec_h().ok_or_else(|| {
+        format!("after a {stop_h:.1} h stop the products do not come back within {tolerance} of their steady impurity in the simulated time; raise restart_tolerance or give a duration")
+    })
 }

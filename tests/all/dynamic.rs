@@ -307,50 +307,6 @@ fn bad_options_are_rejected() {
     assert!(dm.run(&Start::State(vec![0.5; 3])).is_err());
 }
 
-/// Exploration aid: prints figures for the report (`cargo test --release --test all
-/// dynamic_figures -- --ignored --nocapture`).
-#[test]
-#[ignore]
-fn dynamic_figures() {
-    for input in [ndpr(), four_loaded()] {
-        let spec = SeparationSpec::from_input(&input).unwrap();
-        let steady = spec.solve().unwrap();
-        for (exchange, until_steady) in [(0.1, true), (0.1, false), (0.01, true), (1.0, true)] {
-            let opts = DynamicOptions {
-                residence_h: 25.0 / 60.0,
-                stop_exchange: exchange,
-                until_steady,
-                ..Default::default()
-            };
-            let dm = DynamicModel::new(&spec, &steady, opts).unwrap();
-            for start in [
-                Start::Feed,
-                Start::AfterStop { hours: 2.0 },
-                Start::AfterStop { hours: 8.0 },
-                Start::AfterStop { hours: 48.0 },
-            ] {
-                if start == Start::Feed && (exchange != 0.1 || !until_steady) {
-                    continue;
-                }
-                let t0 = std::time::Instant::now();
-                let tr = dm.run(&start).unwrap();
-                println!(
-                    "{:?} x{exchange} steady={until_steady} {start:?}: on-spec A {:?} B {:?} h; \
-                     end {:.0} tau settled {}; steps {:?}; mb {:.1e}; {:.3} s",
-                    input.elements,
-                    tr.on_spec_a_h(),
-                    tr.on_spec_b_h(),
-                    tr.samples.last().unwrap().t,
-                    tr.settled,
-                    tr.steps,
-                    tr.mass_balance_error(),
-                    t0.elapsed().as_secs_f64()
-                );
-            }
-        }
-    }
-}
-
 /// Integrator accuracy: the on-spec times at the default local tolerance (1e-5) agree with a
 /// 100x tighter one to 0.1 % (measured: 0.03 %; 1e-4 gives 0.3 %).
 #[test]

@@ -232,3 +232,74 @@ fn feed_and_separation_compositions_must_agree() {
     );
     assert_eq!(e.path.to_string(), "feed.composition.La");
 }
+
+/// The restart off-spec time of circuit 0 with `restart_off_spec = "dynamic"` and the given
+/// mean repair time.
+fn dynamic_restart_h(repair: &str) -> f64 {
+    let text = DEFAULT
+        .replacen(
+            "restart_off_spec = \"12 h\"",
+            "restart_off_spec = \"dynamic\"",
+            1,
+        )
+        .replacen(
+            "mean = \"8 h\", cv = 0.5",
+            &format!("mean = \"{repair}\", cv = 0.5"),
+            1,
+        );
+    let source = ScenarioSource::from_text("dyn.toml", text).unwrap();
+    let base = source.base().unwrap();
+    base.circuits[0]
+        .spec
+        .failures
+        .as_ref()
+        .unwrap()
+        .restart_off_spec_h
+}
+
+#[test]
+fn dynamic_restart_grows_with_the_stop_and_is_bounded_by_a_naive_start() {
+    let (short, long) = (dynamic_restart_h("2 h"), dynamic_restart_h("48 h"));
+    assert!(
+        short > 0.0 && long > short,
+        "2 h stop: {short} h, 48 h stop: {long} h"
+    );
+    // A stop never disturbs the cascade more than refilling it with feed: the naive start-up
+    // to the same tolerance bounds the restart (ree-data.md s3: start-up takes days to weeks).
+    let sep = ScenarioSource::from_text("d.toml", DEFAULT.to_string())
+        .unwrap()
+        .base()
+        .unwrap()
+        .circuits[0]
+        .separation
+        .clone()
+        .unwrap();
+    let options = reesim::chem::DynamicOptions {
+        residence_h: 25.0 / 60.0,
+        target_a: reesim::chem::Target::SteadyImpurity(0.1),
+        target_b: reesim::chem::Target::SteadyImpurity(0.1),
+        ..Default::default()
+    };
+    let naive = reesim::chem::DynamicModel::from_spec(&sep, options)
+        .unwrap()
+        .start_up()
+        .unwrap();
+    assert!(
+        long < naive.on_spec_h().unwrap(),
+        "48 h stop {long} h vs naive start"
+    );
+}
+
+#[test]
+fn dynamic_restart_needs_a_separation() {
+    let text = "[feed]\ninterarrival = 1\n[[circuit]]\nname = \"X\"\n[[circuit.stages]]\nresidence = 1\n[circuit.failures]\ntime_to_failure = 100\ntime_to_repair = 5\nrestart_off_spec = \"dynamic\"\n";
+    let errors = load(text).expect_err("dynamic without separation");
+    assert!(
+        errors.0[0]
+            .message
+            .contains("needs the circuit's [circuit.separation]"),
+        "{}",
+        errors.0[0]
+    );
+    assert_eq!(errors.0[0].position.map(|p| p.0), Some(10));
+}
