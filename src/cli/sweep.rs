@@ -28,6 +28,10 @@ pub struct Args {
     /// Keep the points already in --out and run only the missing ones.
     #[arg(long, requires = "out")]
     pub resume: bool,
+    /// Also write one SVG per headline figure against the swept value into this directory
+    /// (a whole grid of one numeric key; not with --shard or --resume).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["shard", "resume"])]
+    pub plots: Option<PathBuf>,
     /// Root seed (default: the scenario's).
     #[arg(long)]
     pub seed: Option<u64>,
@@ -63,13 +67,29 @@ pub fn run(args: Args) -> Result<()> {
         chunk: 4,
     };
     let threads = args.threads.map(usize::from);
+    let x = match &args.plots {
+        Some(_) => Some(numeric_axis(&grid, &points)?),
+        None => None,
+    };
+    let rows = std::sync::Mutex::new(Vec::new());
     let output = experiment::run_points(&points, threads, out, |p| {
         let i = points.iter().position(|q| q.index == p.index).unwrap_or(0);
         let s = &scenarios[i];
         let seed = args.seed.unwrap_or(s.seed);
         let layout = study::layout(&s.name, s, seed, args.reps.unwrap_or(s.replications), None)?;
-        Ok(SweepRow::new(p, &layout.summaries))
+        let row = SweepRow::new(p, &layout.summaries);
+        if let Ok(mut rows) = rows.lock() {
+            rows.push(row.clone());
+        }
+        Ok(row)
     })?;
+    if let (Some(dir), Some(x)) = (&args.plots, x) {
+        let mut rows = rows
+            .into_inner()
+            .map_err(|_| Error::Internal("sweep rows lock poisoned".into()))?;
+        rows.sort_by_key(|r| r.point);
+        write_plots(dir, &grid.keys()[0].to_string(), &x, &rows)?;
+    }
     if args.out.is_none() {
         let text =
             String::from_utf8(output.to_bytes()).map_err(|e| Error::Internal(e.to_string()))?;
@@ -136,4 +156,68 @@ fn parse_value(text: &str) -> toml::Value {
         .ok()
         .and_then(|mut t| t.remove("v"))
         .unwrap_or_else(|| toml::Value::String(text.to_string()))
+}
+
+/// The swept values as numbers, in point order: `--plots` needs one numeric key.
+fn numeric_axis(grid: &Grid, points: &[GridPoint]) -> Result<Vec<f64>> {
+    let keys = grid.keys();
+    let bad = || {
+        Error::Input(format!(
+            "--plots needs exactly one swept key with numeric values; got {}",
+            keys.join(", ")
+        ))
+    };
+    if keys.len() != 1 {
+        return Err(bad());
+    }
+    points
+        .iter()
+        .map(|p| p.assignments[0].1.parse::<f64>().map_err(|_| bad()))
+        .collect()
+}
+
+/// Figures worth a plot against the swept value.
+fn plotted(name: &str) -> bool {
+    name.starts_with("on_spec_")
+        || matches!(name, "availability" | "lead_time" | "wip" | "lost_feed")
+}
+
+/// One SVG per plotted figure: mean and 95 % CI against the swept value.
+fn write_plots(dir: &std::path::Path, key: &str, x: &[f64], rows: &[SweepRow]) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let Some(first) = rows.first() else {
+        return Ok(());
+    };
+    for (f, figure) in first
+        .figures
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| plotted(&f.name))
+    {
+        let mean: Vec<f64> = rows.iter().map(|r| r.figures[f].mean).collect();
+        let ci95: Vec<f64> = rows.iter().map(|r| r.figures[f].ci95).collect();
+        let y_label = format!("{} ({})", readable(&figure.name), figure.unit);
+        let svg = crate::report::plots::sweep::svg(x, &mean, &ci95, key, &y_label)?;
+        crate::report::files::write_text(&dir.join(format!("{}.svg", figure.name)), &svg)?;
+    }
+    Ok(())
+}
+
+/// `on_spec_ce_pr` -> `on-spec Ce-Pr REO`, `on_spec_reo` -> `on-spec REO, all products`,
+/// `lead_time` -> `lead time`.
+fn readable(name: &str) -> String {
+    match name.strip_prefix("on_spec_") {
+        Some("reo") => "on-spec REO, all products".into(),
+        Some(group) => {
+            let symbols: Vec<String> = group
+                .split('_')
+                .map(|s| s[..1].to_uppercase() + &s[1..])
+                .collect();
+            format!("on-spec {} REO", symbols.join("-"))
+        }
+        None => name.replace('_', " "),
+    }
 }

@@ -235,3 +235,47 @@ fn precision_loop_reports_how_it_stopped() {
         "variants run as many replications as the base"
     );
 }
+
+#[test]
+fn sweep_plots_one_svg_per_headline_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    let plots = dir.path().join("plots");
+    let out = reesim(&[
+        "sweep",
+        DEFAULT,
+        "--set",
+        "circuit.PrNd.trains=1,2",
+        "--reps",
+        "2",
+        "--plots",
+        plots.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let svg = std::fs::read_to_string(plots.join("on_spec_reo.svg")).unwrap();
+    assert!(
+        svg.contains("on-spec REO, all products (t REO/yr)") && svg.contains("circuit.PrNd.trains"),
+        "axis labels"
+    );
+    assert!(plots.join("availability.svg").exists() && plots.join("on_spec_nd.svg").exists());
+    let two_keys = reesim(&[
+        "sweep",
+        DEFAULT,
+        "--set",
+        "circuit.PrNd.trains=1,2",
+        "--set",
+        "feed.tank_capacity=10,20",
+        "--reps",
+        "2",
+        "--plots",
+        plots.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        two_keys.status.code(),
+        Some(2),
+        "plots need one numeric key"
+    );
+}
