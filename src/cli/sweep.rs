@@ -88,7 +88,7 @@ pub fn run(args: Args) -> Result<()> {
             .into_inner()
             .map_err(|_| Error::Internal("sweep rows lock poisoned".into()))?;
         rows.sort_by_key(|r| r.point);
-        write_plots(dir, &grid.keys()[0].to_string(), &x, &rows)?;
+        write_plots(dir, grid.keys()[0], &x, &rows)?;
     }
     if args.out.is_none() {
         let text =
