@@ -180,7 +180,12 @@ fn bottlenecks(out: &mut String, study: &StudyResult) {
 /// "on-spec Nd2O3 (t REO/yr)" and the like.
 pub(crate) fn label(study: &StudyResult, s: &FigureSummary) -> String {
     let flows = &study.layouts[0].flows;
-    if let Some(circuit) = s.name.strip_suffix("_inventory") {
+    if let Some(key) = s.name.strip_suffix("_inventory") {
+        let names = &study.layouts[0].flows.circuit_names;
+        let circuit = names
+            .iter()
+            .find(|n| crate::study::figures::snake(n) == key)
+            .map_or(key, String::as_str);
         return format!("in-circuit inventory {circuit} ({})", s.unit);
     }
     let name = match s.name.as_str() {
