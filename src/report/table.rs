@@ -333,8 +333,13 @@ pub(crate) fn answer_sentence(study: &StudyResult) -> String {
                 estimate: f64::NAN,
                 ci95: f64::NAN,
             });
+            let verdict = if f.paired.significant {
+                String::new()
+            } else {
+                format!("no variant changes on-spec {label} significantly; the largest change: ")
+            };
             format!(
-                "{}: {} on-spec {label} per year (95 % CI {} to {}), {} vs {} t/yr; availability {} % vs {} %.",
+                "{verdict}{}: {} on-spec {label} per year (95 % CI {} to {}), {} vs {} t/yr; availability {} % vs {} %.",
                 layout.name,
                 pct(r.estimate - 1.0),
                 pct(r.estimate - r.ci95 - 1.0),
