@@ -16,15 +16,8 @@ pub struct Args {
     /// Extra trains to place, one at a time (greedy, common random numbers).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=64))]
     pub budget: u32,
-    /// Root seed (default: the scenario's).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Replications per candidate (default: the scenario's).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(2..=10_000))]
-    pub reps: Option<u32>,
-    /// Worker threads (default: all cores).
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
-    pub threads: Option<u16>,
+    #[command(flatten)]
+    pub sim: super::run::SimArgs,
     /// Output format (table or json).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -36,9 +29,9 @@ pub fn run(args: Args) -> Result<()> {
     let a = allocate(
         &source,
         args.budget,
-        args.seed,
-        args.reps,
-        args.threads.map(usize::from),
+        args.sim.seed,
+        args.sim.reps,
+        args.sim.threads(),
     )?;
     let text = match args.format {
         Format::Table => table(&a),

@@ -7,18 +7,33 @@ use crate::scenario::{Scenario, ScenarioSource};
 use crate::study::{self, RunOptions};
 use std::path::PathBuf;
 
-/// Flags shared by the simulating subcommands.
-#[derive(Debug, Clone, clap::Args)]
-pub struct CommonArgs {
+/// Seed, replications and threads: the flags of every simulating subcommand.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct SimArgs {
     /// Root seed of every random stream (default: the scenario's `simulation.seed`).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Replications per layout (default: the scenario's `simulation.replications`).
+    /// Replications per layout or grid point (default: the scenario's
+    /// `simulation.replications`).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub reps: Option<u32>,
     /// Worker threads (default: all cores). Results are identical at any thread count.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
+}
+
+impl SimArgs {
+    /// `--threads` as a count.
+    pub fn threads(&self) -> Option<usize> {
+        self.threads.map(usize::from)
+    }
+}
+
+/// Flags shared by `run` and `compare`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CommonArgs {
+    #[command(flatten)]
+    pub sim: SimArgs,
     /// Output format on standard output.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -48,9 +63,9 @@ impl CommonArgs {
     /// The run settings these flags override.
     pub fn options(&self) -> RunOptions {
         RunOptions {
-            seed: self.seed,
-            replications: self.reps,
-            threads: self.threads.map(usize::from),
+            seed: self.sim.seed,
+            replications: self.sim.reps,
+            threads: self.sim.threads(),
             precision: self.precision,
             max_replications: self.max_reps,
         }

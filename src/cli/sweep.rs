@@ -32,15 +32,8 @@ pub struct Args {
     /// (a whole grid of one numeric key; not with --shard or --resume).
     #[arg(long, value_name = "DIR", conflicts_with_all = ["shard", "resume"])]
     pub plots: Option<PathBuf>,
-    /// Root seed (default: the scenario's).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Replications per point (default: the scenario's).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
-    pub reps: Option<u32>,
-    /// Worker threads (default: all cores). Rows are identical at any thread count.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
-    pub threads: Option<u16>,
+    #[command(flatten)]
+    pub sim: super::run::SimArgs,
 }
 
 /// Runs `reesim sweep`.
@@ -66,7 +59,7 @@ pub fn run(args: Args) -> Result<()> {
         resume: args.resume,
         chunk: 4,
     };
-    let threads = args.threads.map(usize::from);
+    let threads = args.sim.threads();
     let x = match &args.plots {
         Some(_) => Some(numeric_axis(&grid, &points)?),
         None => None,
@@ -75,8 +68,14 @@ pub fn run(args: Args) -> Result<()> {
     let output = experiment::run_points(&points, threads, out, |p| {
         let i = points.iter().position(|q| q.index == p.index).unwrap_or(0);
         let s = &scenarios[i];
-        let seed = args.seed.unwrap_or(s.seed);
-        let layout = study::layout(&s.name, s, seed, args.reps.unwrap_or(s.replications), None)?;
+        let seed = args.sim.seed.unwrap_or(s.seed);
+        let layout = study::layout(
+            &s.name,
+            s,
+            seed,
+            args.sim.reps.unwrap_or(s.replications),
+            None,
+        )?;
         let row = SweepRow::new(p, &layout.summaries);
         if let Ok(mut rows) = rows.lock() {
             rows.push(row.clone());

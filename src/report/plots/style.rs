@@ -227,6 +227,29 @@ pub(crate) fn all_finite(values: &[f64]) -> bool {
     values.iter().all(|v| v.is_finite())
 }
 
+/// A 95 % CI error bar at `x` around `mean` with half-width `ci95`, caps `cap` wide each side
+/// (in x units).
+pub(crate) fn ci_bar(
+    x: f64,
+    mean: f64,
+    ci95: f64,
+    cap: f64,
+    color: RGBColor,
+) -> plotters::element::PathElement<(f64, f64)> {
+    let (lo, hi) = (mean - ci95, mean + ci95);
+    plotters::element::PathElement::new(
+        vec![
+            (x - cap, lo),
+            (x + cap, lo),
+            (x, lo),
+            (x, hi),
+            (x - cap, hi),
+            (x + cap, hi),
+        ],
+        color.stroke_width(2),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::{padded, tick};

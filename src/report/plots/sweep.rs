@@ -108,19 +108,11 @@ fn draw(
     chart.draw_series(p.iter().map(|q| Circle::new((q.0, q.1), 5, color.filled())))?;
     let cap = (x_hi - x_lo) * 0.01;
     chart
-        .draw_series(p.iter().filter(|q| q.2.is_finite()).map(|&(x, m, c)| {
-            PathElement::new(
-                vec![
-                    (x - cap, m - c),
-                    (x + cap, m - c),
-                    (x, m - c),
-                    (x, m + c),
-                    (x - cap, m + c),
-                    (x + cap, m + c),
-                ],
-                color.stroke_width(2),
-            )
-        }))?
+        .draw_series(
+            p.iter()
+                .filter(|q| q.2.is_finite())
+                .map(|&(x, m, c)| style::ci_bar(x, m, c, cap, color)),
+        )?
         .label("95 % CI")
         .legend(move |(x, y)| {
             PathElement::new(vec![(x, y - 7), (x, y + 7)], color.stroke_width(2))

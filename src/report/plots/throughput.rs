@@ -147,21 +147,7 @@ fn panel(area: &Area, p: &Panel, names: &[String], reps: u32, legend: bool) -> D
     let color = style::color(0);
     let bars = (0..n)
         .filter(|&i| p.ci95[i].is_finite() && p.mean[i].is_finite())
-        .map(|i| {
-            let (x, m, c) = (i as f64, p.mean[i], p.ci95[i]);
-            let cap = 0.08;
-            PathElement::new(
-                vec![
-                    (x - cap, m - c),
-                    (x + cap, m - c),
-                    (x, m - c),
-                    (x, m + c),
-                    (x - cap, m + c),
-                    (x + cap, m + c),
-                ],
-                color.stroke_width(2),
-            )
-        });
+        .map(|i| style::ci_bar(i as f64, p.mean[i], p.ci95[i], 0.08, color));
     chart
         .draw_series(bars)?
         .label("95 % CI (Student t)")
