@@ -5,7 +5,9 @@ use super::Format;
 use crate::chem::Extractant;
 use crate::report::num;
 use crate::scenario::ScenarioSource;
-use crate::study::sequence::{self, CircuitDesign, RankBy, Request, Sequence, SequenceStudy};
+use crate::study::sequence::{
+    self, CircuitDesign, RankBy, Request, Sequence, SequenceStudy, SimulateOptions, Throughput,
+};
 use crate::{Error, Result};
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -46,6 +48,22 @@ pub struct Args {
     /// Ranking criterion.
     #[arg(long, value_enum, default_value_t = Rank::Stages)]
     pub rank_by: Rank,
+    /// Also simulate each sequence as a series flowsheet (one train per circuit, failures
+    /// per stage, dynamic restart) and report its on-spec REO output.
+    #[arg(long)]
+    pub simulate: bool,
+    /// Replications per sequence with --simulate.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(2..=1000))]
+    pub reps: u32,
+    /// Root seed with --simulate (the same for every sequence: common random numbers).
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Simulated days per replication with --simulate.
+    #[arg(long, default_value_t = 365.0)]
+    pub horizon_d: f64,
+    /// Print the generated scenario of the sequence ranked first and stop (with --simulate).
+    #[arg(long, hide = true)]
+    pub print_scenario: bool,
     /// Output format (table or json).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -60,6 +78,8 @@ pub enum Rank {
     Inventory,
     /// Total loaded-organic REE flow, kmol/h.
     OrganicFlow,
+    /// Simulated on-spec REO output, highest first (needs --simulate).
+    Throughput,
 }
 
 /// Runs `reesim sequence`.
@@ -75,17 +95,56 @@ pub fn run(args: Args) -> Result<()> {
         Rank::Stages => RankBy::Stages,
         Rank::Inventory => RankBy::Inventory,
         Rank::OrganicFlow => RankBy::OrganicFlow,
+        Rank::Throughput => RankBy::Throughput,
     };
-    let study = sequence::sequence(problem, rank_by);
+    let mut study = sequence::sequence(problem, rank_by);
+    if args.print_scenario {
+        return super::print_stdout(&sequence::scenario_text(
+            &study,
+            &study.sequences[0],
+            &sim_options(&args),
+        ));
+    }
+    let sim = simulated(&args, &mut study)?;
     let text = match args.format {
         Format::Json => {
-            serde_json::to_string_pretty(&json(&study))
+            serde_json::to_string_pretty(&json(&study, &sim))
                 .map_err(|e| Error::Internal(e.to_string()))?
                 + "\n"
         }
-        _ => table(&study),
+        _ => table(&study, &sim),
     };
     super::print_stdout(&text)
+}
+
+fn sim_options(args: &Args) -> SimulateOptions {
+    SimulateOptions {
+        replications: args.reps,
+        seed: args.seed,
+        horizon_d: args.horizon_d,
+        ..Default::default()
+    }
+}
+
+/// Simulated output per sequence (empty without --simulate); with `--rank-by throughput`
+/// re-orders the sequences by it, highest first.
+fn simulated(args: &Args, study: &mut SequenceStudy) -> Result<Vec<Option<Throughput>>> {
+    if !args.simulate {
+        if args.rank_by == Rank::Throughput {
+            return Err(Error::Input(
+                "--rank-by: throughput needs --simulate".into(),
+            ));
+        }
+        return Ok(Vec::new());
+    }
+    if !(args.horizon_d.is_finite() && args.horizon_d > 14.0) {
+        return Err(Error::Input(format!(
+            "--horizon-d: {} must exceed the 14 d warm-up",
+            args.horizon_d
+        )));
+    }
+    let sim = sequence::simulate(study, &sim_options(args))?;
+    Ok(sequence::rank_by_throughput(study, sim))
 }
 
 fn request(args: &Args) -> Result<Request> {
@@ -162,7 +221,7 @@ fn circuit<'a>(study: &'a SequenceStudy, key: &sequence::CircuitKey) -> Option<&
     study.circuits.get(key).and_then(|c| c.as_ref().ok())
 }
 
-fn table(study: &SequenceStudy) -> String {
+fn table(study: &SequenceStudy, sim: &[Option<Throughput>]) -> String {
     let p = &study.problem;
     let mut out = String::new();
     header(&mut out, study);
@@ -177,16 +236,25 @@ fn table(study: &SequenceStudy) -> String {
     };
     let _ = writeln!(
         out,
-        "rank  {:<nw$}  {:<cw$}  stages  inventory t REO  organic kmol/h",
+        "rank  {:<nw$}  {:<cw$}  stages  inventory t REO  organic kmol/h{}",
         "sequence",
         "circuits n+m (* misses target)",
+        if sim.is_empty() {
+            ""
+        } else {
+            "  simulated on-spec t REO/yr (95 % CI)"
+        },
         nw = w.notation,
         cw = w.circuits
     );
     let mut rank = 0;
-    for (s, r) in study.sequences.iter().zip(&rows) {
+    for (i, (s, r)) in study.sequences.iter().zip(&rows).enumerate() {
         rank += usize::from(s.totals.is_ok());
-        row(&mut out, &w, rank, s, &r.1);
+        let extra = match sim.get(i) {
+            Some(Some(t)) => format!("  {:>12} +- {}", num(t.mean, 5), num(t.ci95, 3)),
+            _ => String::new(),
+        };
+        row(&mut out, &w, rank, s, &r.1, &extra);
     }
     let _ = writeln!(
         out,
@@ -262,12 +330,12 @@ fn circuit_list(study: &SequenceStudy, s: &Sequence) -> String {
     parts.join(", ")
 }
 
-fn row(out: &mut String, w: &Widths, rank: usize, s: &Sequence, circuits: &str) {
+fn row(out: &mut String, w: &Widths, rank: usize, s: &Sequence, circuits: &str, extra: &str) {
     match &s.totals {
         Ok(t) => {
             let _ = writeln!(
                 out,
-                "{rank:>4}  {:<nw$}  {:<cw$}  {:>6}  {:>15}  {:>14}",
+                "{rank:>4}  {:<nw$}  {:<cw$}  {:>6}  {:>15}  {:>14}{extra}",
                 s.notation,
                 circuits,
                 t.stages,
@@ -345,7 +413,14 @@ fn circuit_json(c: &CircuitDesign) -> serde_json::Value {
     })
 }
 
-fn sequence_json(study: &SequenceStudy, rank: usize, s: &Sequence) -> serde_json::Value {
+fn sequence_json(
+    study: &SequenceStudy,
+    rank: usize,
+    s: &Sequence,
+    sim: Option<&Throughput>,
+) -> serde_json::Value {
+    let simulated =
+        sim.map(|t| serde_json::json!({ "estimate": t.mean, "ci95": t.ci95, "unit": "t REO/yr" }));
     let circuits: Vec<serde_json::Value> = s
         .circuits
         .iter()
@@ -364,6 +439,7 @@ fn sequence_json(study: &SequenceStudy, rank: usize, s: &Sequence) -> serde_json
             "inventory": { "value": t.inventory_t, "unit": "t REO" },
             "organic_flow": { "value": t.organic_kmol_per_h, "unit": "kmol REE/h" },
             "circuits_missing_target": t.circuits_missing_target,
+            "simulated_on_spec_reo": simulated,
         }),
         Err(e) => serde_json::json!({
             "rank": null,
@@ -375,15 +451,16 @@ fn sequence_json(study: &SequenceStudy, rank: usize, s: &Sequence) -> serde_json
     }
 }
 
-fn json(study: &SequenceStudy) -> serde_json::Value {
+fn json(study: &SequenceStudy, sim: &[Option<Throughput>]) -> serde_json::Value {
     let p = &study.problem;
     let mut rank = 0;
     let sequences: Vec<serde_json::Value> = study
         .sequences
         .iter()
-        .map(|s| {
+        .enumerate()
+        .map(|(i, s)| {
             rank += usize::from(s.totals.is_ok());
-            sequence_json(study, rank, s)
+            sequence_json(study, rank, s, sim.get(i).and_then(Option::as_ref))
         })
         .collect();
     serde_json::json!({

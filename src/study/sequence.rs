@@ -467,6 +467,9 @@ pub enum RankBy {
     Inventory,
     /// Total organic flow, then stages, then inventory.
     OrganicFlow,
+    /// Simulated on-spec output, highest first: [`sequence`] orders by stages, then
+    /// [`rank_by_throughput`] re-orders after [`simulate`].
+    Throughput,
 }
 
 impl RankBy {
@@ -476,6 +479,7 @@ impl RankBy {
             RankBy::Stages => "total_stages",
             RankBy::Inventory => "inventory",
             RankBy::OrganicFlow => "organic_flow",
+            RankBy::Throughput => "simulated_on_spec_reo",
         }
     }
 }
@@ -551,7 +555,7 @@ fn compare(x: &Sequence, y: &Sequence, by: RankBy) -> std::cmp::Ordering {
             let inv = a.inventory_t.total_cmp(&b.inventory_t);
             let org = a.organic_kmol_per_h.total_cmp(&b.organic_kmol_per_h);
             let order = match by {
-                RankBy::Stages => st.then(inv).then(org),
+                RankBy::Stages | RankBy::Throughput => st.then(inv).then(org),
                 RankBy::Inventory => inv.then(st).then(org),
                 RankBy::OrganicFlow => org.then(st).then(inv),
             };
@@ -646,4 +650,191 @@ fn verify(
 /// Catalan number C(k): the number of split trees of k + 1 products.
 pub fn catalan(k: usize) -> usize {
     (0..k).fold(1, |c, i| c * 2 * (2 * i + 1) / (i + 2))
+}
+
+/// Settings of the optional simulated-throughput ranking (`--simulate`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SimulateOptions {
+    /// Replications per sequence (>= 2).
+    pub replications: u32,
+    /// Root seed; every sequence uses the same one (common random numbers).
+    pub seed: u64,
+    /// Simulated time per replication, days.
+    pub horizon_d: f64,
+    /// Stage-hours between failures: a train of n + m stages fails on average every
+    /// `stage_hours_per_failure / (n + m)` hours (ASSUMPTION: no public SX MTBF).
+    pub stage_hours_per_failure: f64,
+}
+
+impl Default for SimulateOptions {
+    fn default() -> Self {
+        SimulateOptions {
+            replications: 3,
+            seed: 42,
+            horizon_d: 365.0,
+            stage_hours_per_failure: 12_000.0,
+        }
+    }
+}
+
+/// Simulated on-spec REO output of one sequence, t REO per year.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Throughput {
+    /// Mean over replications, t REO/yr.
+    pub mean: f64,
+    /// 95 % CI half-width, t REO/yr.
+    pub ci95: f64,
+}
+
+/// Tank or sink name of products `lo..hi`: their element symbols joined, e.g. `"PrNd"`.
+fn stream_name(p: &Problem, lo: usize, hi: usize) -> String {
+    let (s, e) = (p.products[lo].start, p.products[hi - 1].end);
+    p.elements[s..e].iter().map(|x| x.symbol()).collect()
+}
+
+fn list(values: &[f64]) -> String {
+    let v: Vec<String> = values.iter().map(|x| format!("{x:.9}")).collect();
+    format!("[{}]", v.join(", "))
+}
+
+/// A circuit's feed over all plant elements: its group at design ratio, 1e-4 traces elsewhere.
+fn trace_feed(p: &Problem, c: &CircuitDesign) -> Vec<f64> {
+    let start = p.products[c.key.lo].start;
+    let mut z = vec![1e-4; p.elements.len()];
+    for (i, x) in c.feed_composition.iter().enumerate() {
+        z[start + i] = *x;
+    }
+    let sum: f64 = z.iter().sum();
+    let mut z: Vec<f64> = z.iter().map(|x| (x / sum * 1e9).round() / 1e9).collect();
+    let last = z.len() - 1;
+    z[last] = 1.0 - z[..last].iter().sum::<f64>();
+    z
+}
+
+fn circuit_text(p: &Problem, c: &CircuitDesign, o: &SimulateOptions) -> String {
+    let k = c.key;
+    let feed_from = if k.lo == 0 && k.hi == p.products.len() {
+        "feed".to_string()
+    } else {
+        stream_name(p, k.lo, k.hi)
+    };
+    let symbols: Vec<String> = p.elements.iter().map(|e| format!("\"{e}\"")).collect();
+    let split_after = p.elements[p.products[k.cut].start - 1];
+    let (n, m) = (c.design.exact.n, c.design.exact.m);
+    let mtbf = o.stage_hours_per_failure / (n + m) as f64;
+    format!(
+        "[[circuit]]\nname = \"{label}\"\ntrains = 1\ndispatch = \"shared_queue\"\n\
+         feed_from = \"{feed_from}\"\nproducts = {{ a = \"{a}\", b = \"{b}\" }}\n\n\
+         [circuit.separation]\nelements = [{elements}]\nfeed_composition = {z}\n\
+         separation_factors = {f}\nsplit_after = \"{split_after}\"\nfeed_phase = \"aqueous\"\n\
+         extraction_stages = {n}\nscrub_stages = {m}\nextraction_amount = {s:.9}\n\
+         scrub_amount = {w:.9}\n\n\
+         [[circuit.stages]]\ncount = {stages}\ncapacity = 2\n\
+         residence = {{ dist = \"lognormal\", mean = \"{res} min\", cv = 0.1 }}\nbuffer = 2\n\n\
+         [circuit.failures]\ntime_to_failure = {{ dist = \"exponential\", mean = \"{mtbf} h\" }}\n\
+         time_to_repair = {{ dist = \"lognormal\", mean = \"8 h\", cv = 0.5 }}\n\
+         restart_off_spec = \"dynamic\"\noff_spec = \"recycle\"\n\n",
+        label = c.label.replace('|', "_"),
+        a = stream_name(p, k.cut, k.hi),
+        b = stream_name(p, k.lo, k.cut),
+        elements = symbols.join(", "),
+        z = list(&trace_feed(p, c)),
+        f = list(&p.factors),
+        s = c.design.extraction_amount,
+        w = c.design.scrub_amount,
+        stages = n + m,
+        res = p.residence_h * 60.0,
+    )
+}
+
+/// The scenario text of one sequence as a series flowsheet: 1 t REO lots, one train per
+/// circuit, a 24-lot tank per intermediate stream, product sinks named by element symbols.
+/// Failure, repair, tank and stage-capacity figures are ASSUMPTIONS (no public data).
+pub fn scenario_text(study: &SequenceStudy, seq: &Sequence, o: &SimulateOptions) -> String {
+    let p = &study.problem;
+    let composition: Vec<String> = p
+        .elements
+        .iter()
+        .zip(&p.feed_reo_fractions)
+        .map(|(e, w)| format!("{e} = {w:.9}"))
+        .collect();
+    let mut text = format!(
+        "name = \"{}\"\n\n[simulation]\nhorizon = \"{} d\"\nwarmup = \"14 d\"\n\
+         replications = {}\nseed = {}\n\n[feed]\n\
+         interarrival = {{ dist = \"exponential\", mean = \"{} h\" }}\n\
+         lot_volume_m3 = 5.0\nree_g_per_l = 200.0\ncomposition = {{ {} }}\n\n",
+        seq.notation,
+        o.horizon_d,
+        o.replications,
+        o.seed,
+        HOURS_PER_YEAR / p.feed_t_per_yr,
+        composition.join(", ")
+    );
+    for k in &seq.circuits {
+        if k.lo != 0 || k.hi != p.products.len() {
+            let name = stream_name(p, k.lo, k.hi);
+            text += &format!("[[tank]]\nname = \"{name}\"\ncapacity = 24\n\n");
+        }
+    }
+    for k in &seq.circuits {
+        if let Ok(c) = &study.circuits[k] {
+            text += &circuit_text(p, c, o);
+        }
+    }
+    text
+}
+
+/// Simulates every feasible sequence (same seed: common random numbers) and returns its
+/// on-spec REO output, in the order of `study.sequences` (`None` for infeasible ones).
+pub fn simulate(study: &SequenceStudy, o: &SimulateOptions) -> Result<Vec<Option<Throughput>>> {
+    let mut out = Vec::with_capacity(study.sequences.len());
+    for seq in &study.sequences {
+        if seq.totals.is_err() {
+            out.push(None);
+            continue;
+        }
+        let text = scenario_text(study, seq, o);
+        let source = crate::scenario::ScenarioSource::from_text(&seq.notation, text)?;
+        let scenario = source.base()?;
+        let options = super::RunOptions {
+            seed: Some(o.seed),
+            replications: Some(o.replications),
+            ..Default::default()
+        };
+        let result = super::run(&scenario, &[], options)?;
+        let summary = result.layouts[0]
+            .summaries
+            .iter()
+            .find(|s| s.name == "on_spec_reo")
+            .ok_or_else(|| Error::Internal("no on_spec_reo figure".into()))?;
+        out.push(Some(Throughput {
+            mean: summary.stats.mean,
+            ci95: summary.stats.ci95,
+        }));
+    }
+    Ok(out)
+}
+
+/// With [`RankBy::Throughput`], re-orders the sequences (and `sim`, same order) by simulated
+/// output, highest first, infeasible last; otherwise returns `sim` unchanged.
+pub fn rank_by_throughput(
+    study: &mut SequenceStudy,
+    sim: Vec<Option<Throughput>>,
+) -> Vec<Option<Throughput>> {
+    if study.rank_by != RankBy::Throughput {
+        return sim;
+    }
+    let mut pairs: Vec<_> = std::mem::take(&mut study.sequences)
+        .into_iter()
+        .zip(sim)
+        .collect();
+    pairs.sort_by(|x, y| match (&x.1, &y.1) {
+        (Some(a), Some(b)) => b.mean.total_cmp(&a.mean),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    let (sequences, sim) = pairs.into_iter().unzip();
+    study.sequences = sequences;
+    sim
 }
