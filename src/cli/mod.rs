@@ -10,6 +10,7 @@ mod compare;
 mod design;
 mod merge;
 mod run;
+mod sequence;
 mod sweep;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -45,6 +46,8 @@ pub enum Command {
     Design(design::Args),
     /// Validate a scenario file and report every error; simulates nothing.
     Check(check::Args),
+    /// Rank every order of binary SX splits for a feed and target products.
+    Sequence(sequence::Args),
 }
 
 /// Output format of a report.
@@ -71,6 +74,7 @@ pub fn main() -> ExitCode {
         Command::Cascade(args) => cascade::run(args),
         Command::Design(args) => design::run(args),
         Command::Check(args) => check::run(args),
+        Command::Sequence(args) => sequence::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

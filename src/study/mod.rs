@@ -4,6 +4,7 @@
 pub mod allocate;
 pub mod figures;
 pub mod products;
+pub mod sequence;
 
 use crate::Result;
 use crate::experiment::{self, Figure, FigureComparison, FigureSummary, Truncation, WarmupReport};

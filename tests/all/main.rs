@@ -10,3 +10,4 @@ mod plant;
 mod report;
 mod scenario;
 mod scenarios;
+mod sequence;
