@@ -22,6 +22,9 @@ pub struct Args {
     /// time to on-spec.
     #[arg(long)]
     pub dynamic: bool,
+    /// With --dynamic: write each circuit's purity trajectory as `dynamic_<circuit>.svg` here.
+    #[arg(long, value_name = "DIR", requires = "dynamic")]
+    pub plots: Option<std::path::PathBuf>,
     /// With --dynamic: length of a stop before a restart from steady state, hours.
     #[arg(long, value_name = "HOURS", requires = "dynamic")]
     pub stop: Option<f64>,
@@ -60,6 +63,9 @@ pub fn run(args: Args) -> Result<()> {
             let runs = dynamic_runs(&args, sep, &solution, residence)
                 .map_err(|e| Error::Input(format!("{}: circuit \"{name}\": {e}", source.file())))?;
             table.push_str(&dynamic_table(&runs, residence, args.impurity_tolerance));
+            if let Some(dir) = &args.plots {
+                plot_runs(dir, name, &solution, &runs)?;
+            }
             value["dynamic"] = dynamic_json(&runs, residence, args.stop_exchange);
         }
         tables.push(table);
@@ -289,4 +295,28 @@ fn dynamic_json(runs: &[DynamicRun], residence: (f64, &str), exchange: f64) -> s
         "residence": { "value": tau, "unit": "h", "source": residence.1 },
         "runs": runs,
     })
+}
+
+/// Writes `dynamic_<circuit>.svg`: each run's product impurities against time.
+fn plot_runs(
+    dir: &std::path::Path,
+    name: &str,
+    s: &CascadeSolution,
+    runs: &[DynamicRun],
+) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let group =
+        |e: &[crate::chem::Element]| e.iter().map(|x| x.symbol()).collect::<Vec<_>>().join("-");
+    let (b, a) = s.elements.split_at(s.split_after + 1);
+    let (a, b) = (format!("A ({})", group(a)), format!("B ({})", group(b)));
+    let pairs: Vec<(&str, &Transient)> = runs
+        .iter()
+        .map(|r| (r.label.as_str(), &r.transient))
+        .collect();
+    let svg = crate::report::plots::transient::svg(name, &pairs, (&a, &b))?;
+    let file = format!("dynamic_{}.svg", crate::study::figures::snake(name));
+    crate::report::files::write_text(&dir.join(file), &svg)
 }

@@ -377,3 +377,41 @@ fn cli_dynamic_json() {
         }
     }
 }
+
+#[test]
+fn cascade_dynamic_plots_the_purity_trajectory() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/ndpr-parallel-trains.toml"
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_reesim"))
+        .args([
+            "cascade",
+            scenario,
+            "--dynamic",
+            "--stop",
+            "8",
+            "--plots",
+            dir.path().to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let svg = std::fs::read_to_string(dir.path().join("dynamic_prnd.svg")).unwrap();
+    for text in [
+        "impurity after a (re)start",
+        "time since the (re)start (h, log scale)",
+        "naive start",
+        "restart after 8 h stop",
+        "A (Nd)",
+        "B (Pr)",
+    ] {
+        assert!(svg.contains(text), "missing {text}");
+    }
+    assert!(!svg.contains("NaN") && !svg.contains("inf"));
+}

@@ -10,6 +10,7 @@ mod style;
 pub mod sweep;
 pub mod throughput;
 pub mod timeline;
+pub mod transient;
 
 use crate::Result;
 use crate::study::StudyResult;
