@@ -99,7 +99,7 @@ fn draw(root: &style::Area, title: &str, curves: &[Curve]) -> Draw {
             [(t_lo, c.threshold), (t_hi, c.threshold)],
             6,
             4,
-            color.stroke_width(1).into(),
+            color.stroke_width(1),
         ))?;
     }
     chart
