@@ -43,6 +43,10 @@ const MIN_KEEP: f64 = 0.05;
 const POLISH_ABOVE: f64 = 0.1;
 /// Most reduced Newton steps when polishing.
 const MAX_POLISH_STEPS: usize = 30;
+/// Residual max |ln X_j| at which the reduced Newton iteration takes over from the reduced
+/// pseudo-transient one, and the most steps of the latter.
+const HANDOFF: f64 = 1e-6;
+const MAX_REDUCED_STEPS: usize = 200;
 /// Least growth of the pseudo-time step after an accepted step.
 const GROWTH: f64 = 2.0;
 /// Most bubble-point passes for the starting profile.
@@ -88,12 +92,13 @@ pub(crate) fn solve(
     opts: &SolveOptions,
 ) -> Result<Profile, ChemError> {
     let present: Vec<usize> = (0..z.len()).filter(|&i| z[i] > 0.0).collect();
+    let u0 = starting_profile(betas, z, split_after, flows);
     let mut nt = Newton::new(flows, &present, betas, z);
-    nt.start(
-        &starting_profile(betas, z, split_after, flows),
-        betas,
-        &present,
-    );
+    nt.start(&u0, betas, &present);
+    if let Some(mut p) = reduced_first(&nt, &present, z, opts) {
+        trace_splits(betas, z, flows, &mut p);
+        return Ok(p);
+    }
     let (mut iterations, ptc) = match nt.iterate(opts) {
         Ok(it) => (it, None),
         Err(e @ ChemError::NoConvergence { .. }) => (opts.max_iterations, Some(e)),
@@ -123,6 +128,33 @@ pub(crate) fn solve(
     }
     trace_splits(betas, z, flows, &mut p);
     Ok(p)
+}
+
+/// The fast path: pseudo-transient continuation on the reduced unknowns (one per stage, the
+/// element balances exact at every iterate) from the bubble-point start, ending in the reduced
+/// Newton iteration. `Some` profile if its balance is within [`POLISH_ABOVE`] x tolerance.
+fn reduced_first(
+    nt: &Newton,
+    present: &[usize],
+    z: &[f64],
+    opts: &SolveOptions,
+) -> Option<Profile> {
+    let mut red = Reduced::new(nt.flows, &nt.betas, &nt.z);
+    red.start_from(&nt.x);
+    let transient = red.ptc(HANDOFF, MAX_REDUCED_STEPS.min(opts.max_iterations))?;
+    let polish = SolveOptions {
+        max_iterations: MAX_POLISH_STEPS,
+        ..opts.clone()
+    };
+    let steps = red.iterate(&polish).ok()?;
+    let mut p = profile(nt.flows, red.amounts(), (&nt.betas, &nt.z), present, z);
+    // False for a NaN error too.
+    let closed = p.mass_balance_error <= POLISH_ABOVE * opts.tolerance;
+    if !closed {
+        return None;
+    }
+    p.iterations = transient + steps;
+    Some(p)
 }
 
 /// ln s (mean extractability of the aqueous) per stage for the starting pass: the raffinate's

@@ -36,6 +36,13 @@ const MAX_STEP: f64 = 2.0;
 const ARMIJO: f64 = 1e-4;
 /// Most step reductions in one line search.
 const MAX_BACKTRACKS: usize = 40;
+/// First pseudo-time step of [`Reduced::ptc`].
+const PTC_DT0: f64 = 1.0;
+/// Growth bounds of the pseudo-time step per accepted step.
+const PTC_LEAST_GROWTH: f64 = 1.5;
+const PTC_MOST_GROWTH: f64 = 100.0;
+/// A step that multiplies |F|^2 by more than this is retried with a smaller dt.
+const PTC_REJECT: f64 = 100.0;
 
 /// Working state of one reduced solve, restricted to the elements present in the feed. All
 /// buffers are allocated once, in [`Reduced::new`].
@@ -128,6 +135,56 @@ impl<'a> Reduced<'a> {
         }
     }
 
+    /// Pseudo-transient continuation on u: steps (J + I/dt) du = -F with the pseudo-time step
+    /// growing as the residual falls (switched evolution relaxation), so that far from the
+    /// solution the step follows the slow "front position" mode instead of overshooting it, and
+    /// near it the steps are Newton's. Steps that blow the residual up are retried with a
+    /// smaller dt. Stops when max |F_j| <= `target`; the best point is kept. Returns the
+    /// number of steps, `None` if the target was not reached within `max_steps`.
+    pub(super) fn ptc(&mut self, target: f64, max_steps: usize) -> Option<usize> {
+        let (mut worst, mut norm) = self.evaluate();
+        let mut dt = PTC_DT0;
+        let mut best = worst;
+        let mut best_u = self.u.clone();
+        for it in 0..max_steps {
+            if worst <= target {
+                return Some(it);
+            }
+            if self.factor(1.0 / dt).is_err() {
+                break;
+            }
+            self.direction();
+            let big = self.step.iter().fold(0.0f64, |m, d| m.max(d.abs()));
+            if !big.is_finite() {
+                break;
+            }
+            let lambda = if big > MAX_STEP { MAX_STEP / big } else { 1.0 };
+            self.u_old.copy_from_slice(&self.u);
+            for ((u, uo), d) in self.u.iter_mut().zip(&self.u_old).zip(&self.step) {
+                *u = (uo + lambda * d).clamp(self.lower, self.upper);
+            }
+            let (w, n2) = self.evaluate();
+            if !w.is_finite() || n2 > PTC_REJECT * norm {
+                self.u.copy_from_slice(&self.u_old);
+                self.evaluate();
+                dt *= 0.25;
+                continue;
+            }
+            let ratio = (norm / n2).sqrt();
+            dt = (dt * ratio.clamp(PTC_LEAST_GROWTH, PTC_MOST_GROWTH)).min(1e30);
+            (worst, norm) = (w, n2);
+            if worst < best {
+                best = worst;
+                best_u.copy_from_slice(&self.u);
+            }
+        }
+        if worst > best {
+            self.u.copy_from_slice(&best_u);
+            self.evaluate();
+        }
+        (best <= target).then_some(max_steps)
+    }
+
     /// Every element's stage balances at distribution ratios beta_i e^{-u_j}: the recursion of
     /// [`solve_element`](super::super::stages::solve_element) (all terms positive, no
     /// cancellation, full relative accuracy for trace elements), run for all elements at once.
@@ -199,7 +256,7 @@ impl<'a> Reduced<'a> {
             if worst <= target {
                 return Ok(it);
             }
-            self.factor()?;
+            self.factor(0.0)?;
             self.direction();
             match self.line_search(norm) {
                 Some((w, n2)) => (worst, norm) = (w, n2),
@@ -253,7 +310,7 @@ impl<'a> Reduced<'a> {
 
     /// Factorises the bordered Newton matrix at the current point: block elimination from
     /// stage 1 up, storing the inverted pivot blocks.
-    fn factor(&mut self) -> Result<(), ChemError> {
+    fn factor(&mut self, inv_dt: f64) -> Result<(), ChemError> {
         let (c, big_n) = (self.c, self.flows.len());
         let nn = c + 1;
         let (o, a) = (&self.flows.organic, &self.flows.aqueous);
@@ -268,6 +325,7 @@ impl<'a> Reduced<'a> {
                 blk[i * nn + c] = -od * self.x[j * c + i];
                 blk[c * nn + i] = inv_x;
             }
+            blk[c * nn + c] = inv_dt;
             if j > 0 {
                 let op = o[j - 1] * self.inv_s[j - 1];
                 let tp = &self.t[(j - 1) * nn * nn..j * nn * nn];
@@ -388,7 +446,7 @@ mod tests {
             r.u.copy_from_slice(&u0);
             let (w0, _) = r.evaluate();
             let f0 = r.f.clone();
-            r.factor().unwrap();
+            r.factor(0.0).unwrap();
             r.direction();
             let eps = 1e-7;
             for ((u, u0), d) in r.u.iter_mut().zip(&u0).zip(&r.step) {
