@@ -43,8 +43,9 @@ const MIN_KEEP: f64 = 0.05;
 const POLISH_ABOVE: f64 = 0.1;
 /// Most reduced Newton steps when polishing.
 const MAX_POLISH_STEPS: usize = 30;
-/// Residual max |ln X_j| at which the reduced Newton iteration takes over from the reduced
-/// pseudo-transient one, and the most steps of the latter.
+/// Aim of the reduced pseudo-transient iteration (max |ln X_j|); the reduced Newton iteration
+/// then polishes a result below `HANDOFF` (the full iteration takes over above it).
+const REDUCED_TARGET: f64 = 1e-12;
 const HANDOFF: f64 = 1e-6;
 const MAX_REDUCED_STEPS: usize = 200;
 /// Least growth of the pseudo-time step after an accepted step.
@@ -99,6 +100,7 @@ pub(crate) fn solve(
         trace_splits(betas, z, flows, &mut p);
         return Ok(p);
     }
+    nt.start(&u0, betas, &present);
     let (mut iterations, ptc) = match nt.iterate(opts) {
         Ok(it) => (it, None),
         Err(e @ ChemError::NoConvergence { .. }) => (opts.max_iterations, Some(e)),
@@ -141,19 +143,27 @@ fn reduced_first(
 ) -> Option<Profile> {
     let mut red = Reduced::new(nt.flows, &nt.betas, &nt.z);
     red.start_from(&nt.x);
-    let transient = red.ptc(HANDOFF, MAX_REDUCED_STEPS.min(opts.max_iterations))?;
+    let (transient, best) = red.ptc(
+        REDUCED_TARGET,
+        HANDOFF,
+        MAX_REDUCED_STEPS.min(opts.max_iterations),
+    );
+    let near = best <= HANDOFF;
+    if !near {
+        return None;
+    }
     let polish = SolveOptions {
         max_iterations: MAX_POLISH_STEPS,
         ..opts.clone()
     };
-    let steps = red.iterate(&polish).ok()?;
+    let steps = transient + red.iterate(&polish).unwrap_or(MAX_POLISH_STEPS);
     let mut p = profile(nt.flows, red.amounts(), (&nt.betas, &nt.z), present, z);
     // False for a NaN error too.
     let closed = p.mass_balance_error <= POLISH_ABOVE * opts.tolerance;
     if !closed {
         return None;
     }
-    p.iterations = transient + steps;
+    p.iterations = steps;
     Some(p)
 }
 

@@ -41,8 +41,11 @@ const PTC_DT0: f64 = 1.0;
 /// Growth bounds of the pseudo-time step per accepted step.
 const PTC_LEAST_GROWTH: f64 = 1.5;
 const PTC_MOST_GROWTH: f64 = 100.0;
-/// A step that multiplies |F|^2 by more than this is retried with a smaller dt.
-const PTC_REJECT: f64 = 100.0;
+/// Steps without a new best residual after which [`Reduced::ptc`] stops.
+const PTC_PATIENCE: usize = 12;
+/// A step that multiplies |F|^2 by more than this is retried with a smaller dt (a transient
+/// rise of the residual is normal while a composition front moves).
+const PTC_REJECT: f64 = 1e4;
 
 /// Working state of one reduced solve, restricted to the elements present in the feed. All
 /// buffers are allocated once, in [`Reduced::new`].
@@ -138,18 +141,21 @@ impl<'a> Reduced<'a> {
     /// Pseudo-transient continuation on u: steps (J + I/dt) du = -F with the pseudo-time step
     /// growing as the residual falls (switched evolution relaxation), so that far from the
     /// solution the step follows the slow "front position" mode instead of overshooting it, and
-    /// near it the steps are Newton's. Steps that blow the residual up are retried with a
-    /// smaller dt. Stops when max |F_j| <= `target`; the best point is kept. Returns the
-    /// number of steps, `None` if the target was not reached within `max_steps`.
-    pub(super) fn ptc(&mut self, target: f64, max_steps: usize) -> Option<usize> {
+    /// near it the steps are Newton's (the 1/dt term still damps J's near-null direction on
+    /// pinched cascades, where plain Newton crawls). Steps that blow the residual up are
+    /// retried with a smaller dt. Stops when max |F_j| <= `target`, after `max_steps`, or
+    /// when [`PTC_PATIENCE`] steps bring no new best below `floor` (a rounding floor); ends at
+    /// the best point. Returns (steps, best max |F_j|).
+    pub(super) fn ptc(&mut self, target: f64, floor: f64, max_steps: usize) -> (usize, f64) {
         let (mut worst, mut norm) = self.evaluate();
         let mut dt = PTC_DT0;
         let mut best = worst;
         let mut best_u = self.u.clone();
-        for it in 0..max_steps {
-            if worst <= target {
-                return Some(it);
-            }
+        let mut since_best = 0;
+        let mut steps = 0;
+        while steps < max_steps && worst > target && !(since_best >= PTC_PATIENCE && best <= floor)
+        {
+            steps += 1;
             if self.factor(1.0 / dt).is_err() {
                 break;
             }
@@ -168,6 +174,7 @@ impl<'a> Reduced<'a> {
                 self.u.copy_from_slice(&self.u_old);
                 self.evaluate();
                 dt *= 0.25;
+                since_best += 1;
                 continue;
             }
             let ratio = (norm / n2).sqrt();
@@ -176,13 +183,16 @@ impl<'a> Reduced<'a> {
             if worst < best {
                 best = worst;
                 best_u.copy_from_slice(&self.u);
+                since_best = 0;
+            } else {
+                since_best += 1;
             }
         }
         if worst > best {
             self.u.copy_from_slice(&best_u);
             self.evaluate();
         }
-        (best <= target).then_some(max_steps)
+        (steps, best)
     }
 
     /// Every element's stage balances at distribution ratios beta_i e^{-u_j}: the recursion of
