@@ -217,7 +217,11 @@ pub(crate) fn cell(s: &FigureSummary) -> String {
         let ci = s.stats.ci95 * scale;
         let mean_decimals = mean.split_once('.').map_or(0, |(_, d)| d.len());
         let ci_decimals = num(ci, 2).split_once('.').map_or(0, |(_, d)| d.len());
-        let decimals = ci_decimals.min(mean_decimals.max(1));
+        let decimals = if ci == 0.0 {
+            mean_decimals
+        } else {
+            ci_decimals.min(mean_decimals.max(1))
+        };
         format!("{mean} ± {ci:.decimals$}{unit}")
     } else {
         format!("{}{unit}", num(s.stats.mean * scale, 4))
