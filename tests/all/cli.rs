@@ -1,19 +1,12 @@
 //! Integration tests: the `reesim` binary end to end (JSON contract, determinism across thread
 //! counts, conservation, exit codes).
 
-use std::process::{Command, Output};
+use crate::{reesim, reesim_json};
 
 const DEFAULT: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/scenarios/ndpr-parallel-trains.toml"
 );
-
-fn reesim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_reesim"))
-        .args(args)
-        .output()
-        .expect("reesim runs")
-}
 
 #[test]
 fn run_json_is_identical_at_any_thread_count_and_conserves_lots() {
@@ -108,13 +101,7 @@ fn bad_scenario_exits_2_with_file_line_and_path() {
 
 #[test]
 fn cascade_json_has_the_contract_keys() {
-    let out = reesim(&["cascade", DEFAULT, "--format", "json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc = reesim_json(&["cascade", DEFAULT, "--format", "json"]);
     let c = &doc["circuits"][0];
     for key in [
         "name",
@@ -188,15 +175,9 @@ fn sweep_rejects_bad_values_with_exit_2() {
 
 #[test]
 fn compare_of_a_file_with_itself_is_exactly_zero() {
-    let out = reesim(&[
+    let doc = reesim_json(&[
         "compare", DEFAULT, DEFAULT, "--reps", "2", "--format", "json",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let vs = &doc["results"][1]["vs_base"];
     for key in ["on_spec_reo", "availability", "lead_time"] {
         assert_eq!(vs[key]["difference"]["estimate"], 0.0, "{key}");
@@ -210,7 +191,7 @@ fn compare_of_a_file_with_itself_is_exactly_zero() {
 #[test]
 fn precision_loop_reports_how_it_stopped() {
     // A cap of 4 replications cannot reach +-0.01 % on a year of a stochastic plant.
-    let out = reesim(&[
+    let doc = reesim_json(&[
         "run",
         DEFAULT,
         "--reps",
@@ -222,12 +203,6 @@ fn precision_loop_reports_how_it_stopped() {
         "--format",
         "json",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["precision"]["stop"], "cap_reached");
     assert_eq!(doc["replications"], 4);
     assert_eq!(

@@ -11,3 +11,24 @@ mod report;
 mod scenario;
 mod scenarios;
 mod sequence;
+
+use std::process::{Command, Output};
+
+/// Runs the `reesim` binary with `args`.
+pub fn reesim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_reesim"))
+        .args(args)
+        .output()
+        .expect("reesim runs")
+}
+
+/// Runs the `reesim` binary, asserts it succeeded and parses its standard output as JSON.
+pub fn reesim_json(args: &[&str]) -> serde_json::Value {
+    let out = reesim(args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("standard output is JSON")
+}

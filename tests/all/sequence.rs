@@ -1,7 +1,7 @@
 //! Integration tests of `reesim sequence` (issue 6 item 6): the number of split sequences, the
 //! designs against a binary solve, where a hard split belongs, and bad input naming the flag.
 
-use std::process::{Command, Output};
+use crate::{reesim, reesim_json};
 
 use reesim::chem::{Extractant, FeedPhase, SeparationInput, SeparationSpec};
 use reesim::study::sequence::{
@@ -30,13 +30,6 @@ fn study(r: &Request, by: RankBy) -> SequenceStudy {
 fn totals(s: &SequenceStudy, notation: &str) -> Totals {
     let seq = s.sequences.iter().find(|q| q.notation == notation).unwrap();
     seq.totals.clone().expect("feasible")
-}
-
-fn reesim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_reesim"))
-        .args(args)
-        .output()
-        .expect("reesim runs")
 }
 
 #[test]
@@ -202,13 +195,7 @@ fn cli_prints_the_ranking_and_json() {
     assert!(text.contains("(La | (Ce | (Pr | Nd)))") && text.contains("5 sequences"));
     let mut args = base.to_vec();
     args.extend(["--products", "La,Ce,Pr-Nd", "--format", "json"]);
-    let out = reesim(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc = reesim_json(&args);
     assert_eq!(doc["sequence_count"], 2);
     let first = &doc["sequences"][0];
     assert_eq!(first["rank"], 1);
@@ -275,7 +262,7 @@ fn every_sequence_builds_a_valid_flowsheet_scenario() {
 
 #[test]
 fn simulate_reports_on_spec_output_near_the_feed_rate() {
-    let out = reesim(&[
+    let doc = reesim_json(&[
         "sequence",
         "--feed",
         "La=0.4,Ce=0.4,Pr=0.2",
@@ -291,12 +278,6 @@ fn simulate_reports_on_spec_output_near_the_feed_rate() {
         "--format",
         "json",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["rank_by"], "simulated_on_spec_reo");
     let seqs = doc["sequences"].as_array().unwrap();
     assert_eq!(seqs.len(), 2);
