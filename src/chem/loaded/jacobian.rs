@@ -45,6 +45,16 @@ use super::super::stages::Flows;
 /// Chunk length of the inner loops; per-stage vectors are padded to a multiple of it.
 const LANES: usize = 4;
 
+/// The point the matrix is built at: e^{-u_j} (N), the aqueous amounts x_ij and the
+/// reciprocal forward pivots 1/pi_ij of the element solves there (N x C, unpadded), and the
+/// stage totals X_j (N).
+pub(super) struct Point<'a> {
+    pub inv_s: &'a [f64],
+    pub x: &'a [f64],
+    pub inv_pivots: &'a [f64],
+    pub total: &'a [f64],
+}
+
 /// Generators and LU factors of the reduced Newton matrix. Stage-major arrays of N rows of
 /// `w` entries (the C elements, then zero padding).
 pub(super) struct StageJacobian {
@@ -98,18 +108,17 @@ impl StageJacobian {
         }
     }
 
-    /// Builds the generators at the point with e^{-u_j} = `inv_s[j]`, separation factors
-    /// `betas`, aqueous amounts `x` (N x C, unpadded) and stage totals `total` (X_j), with
-    /// `inv_dt` x X_j added to the diagonal; then factorises. Errors if a pivot is zero or not
-    /// finite.
+    /// Builds the generators at `point` for separation factors `betas`, with `inv_dt` x X_j
+    /// added to the diagonal; then factorises. Errors if a pivot is zero or not finite.
     pub(super) fn factor(
         &mut self,
         flows: &Flows,
         betas: &[f64],
-        (inv_s, x, total): (&[f64], &[f64], &[f64]),
+        point: Point,
         inv_dt: f64,
     ) -> Result<(), ChemError> {
-        self.generators(flows, betas, (inv_s, x));
+        self.generators(flows, betas, &point);
+        let total = point.total;
         let w = self.w;
         for (k, d) in self.diag.iter_mut().enumerate() {
             *d = sum(&self.h[k * w..(k + 1) * w]) + total[k] * inv_dt;
@@ -117,24 +126,25 @@ impl StageJacobian {
         self.lu()
     }
 
-    /// rho, lambda, h and l of every element and stage: a forward sweep for the pivots pi
-    /// (rho) and a backward one for tau (lambda) and theta (h, l).
-    fn generators(&mut self, flows: &Flows, betas: &[f64], (inv_s, x): (&[f64], &[f64])) {
+    /// rho, lambda, h and l of every element and stage: rho from the forward pivots of the
+    /// element solves, a backward sweep for tau (lambda) and theta (h, l).
+    fn generators(&mut self, flows: &Flows, betas: &[f64], point: &Point) {
         let (c, w, big_n) = (self.c, self.w, flows.len());
         let (o, a) = (&flows.organic, &flows.aqueous);
-        // Forward: pi_j = od_j + A_j q_j, q_{j+1} = q_j A_j / pi_j; rho_j = A_{j+1} / pi_j.
-        // `lambda` holds q_j for now (read back in the backward sweep).
+        let (inv_s, x) = (point.inv_s, point.x);
+        // Forward: q_{j+1} = q_j A_j / pi_j; rho_j = A_{j+1} / pi_j. `lambda` holds q_j for now
+        // (read back in the backward sweep).
         self.carry.fill(1.0);
         for j in 0..big_n {
-            let (aj, a_next, oj) = (a[j], a.get(j + 1).copied().unwrap_or(0.0), o[j] * inv_s[j]);
+            let (aj, a_next) = (a[j], a.get(j + 1).copied().unwrap_or(0.0));
             let row = j * w..j * w + c;
             let (lam, rho) = (&mut self.lambda[row.clone()], &mut self.rho[row]);
+            let inv_pi = &point.inv_pivots[j * c..(j + 1) * c];
             for i in 0..c {
                 let q = self.carry[i];
-                let inv_pi = 1.0 / (oj * betas[i] + aj * q);
                 lam[i] = q;
-                rho[i] = a_next * inv_pi;
-                self.carry[i] = q * aj * inv_pi;
+                rho[i] = a_next * inv_pi[i];
+                self.carry[i] = q * aj * inv_pi[i];
             }
         }
         // Backward: tau_j = A_j + od_j r_j, r_{j-1} = r_j od_j / tau_j; lambda_j = od_{j-1} /
@@ -265,8 +275,8 @@ impl StageJacobian {
 }
 
 /// One row of the S recursion: s_i' = l s_i' rho_i' + q g_i' for the row's (l, q); adds the
-/// new row to the column sums `col` and returns its product with `h`. All slices have the
-/// padded width (a multiple of [`LANES`]).
+/// new row to the column sums `col` and returns its product with `h`. Whole chunks of
+/// [`LANES`] as fixed-size arrays (so they compile to vector instructions), then the rest.
 fn update_row(
     s: &mut [f64],
     (l, q): (f64, f64),
@@ -275,25 +285,24 @@ fn update_row(
     col: &mut [f64],
 ) -> f64 {
     let mut acc = [0.0; LANES];
-    let chunks = s
-        .chunks_exact_mut(LANES)
-        .zip(rho.chunks_exact(LANES))
-        .zip(g.chunks_exact(LANES))
-        .zip(h.chunks_exact(LANES))
-        .zip(col.chunks_exact_mut(LANES));
-    for ((((s, r), g), h), cs) in chunks {
+    let whole = s.len() / LANES * LANES;
+    for k in (0..whole).step_by(LANES) {
+        let sv: &mut [f64; LANES] = (&mut s[k..k + LANES]).try_into().expect("chunk");
+        let r: &[f64; LANES] = rho[k..k + LANES].try_into().expect("chunk");
+        let gv: &[f64; LANES] = g[k..k + LANES].try_into().expect("chunk");
+        let hv: &[f64; LANES] = h[k..k + LANES].try_into().expect("chunk");
+        let cs: &mut [f64; LANES] = (&mut col[k..k + LANES]).try_into().expect("chunk");
         for t in 0..LANES {
-            let v = l * s[t] * r[t] + q * g[t];
-            s[t] = v;
-            acc[t] += v * h[t];
+            let v = l * sv[t] * r[t] + q * gv[t];
+            sv[t] = v;
+            acc[t] += v * hv[t];
             cs[t] += v;
         }
     }
-    let tail = s.len() / LANES * LANES;
-    for t in tail..s.len() {
+    for t in whole..s.len() {
         let v = l * s[t] * rho[t] + q * g[t];
         s[t] = v;
-        acc[t - tail] += v * h[t];
+        acc[t - whole] += v * h[t];
         col[t] += v;
     }
     (acc[0] + acc[1]) + (acc[2] + acc[3])

@@ -24,8 +24,10 @@
 
 use super::super::stages::Flows;
 use super::super::{ChemError, SolveOptions};
-use super::jacobian::StageJacobian;
+use super::jacobian::{Point, StageJacobian};
 
+/// Most bubble-point passes for the starting point.
+const MAX_START_PASSES: usize = 30;
 /// Aim of the iteration: max |ln X_j| (close to the rounding floor of the element solves).
 const POLISH_TARGET: f64 = 1e-12;
 /// Largest change of any u_j (ln s_j) in one step; longer Newton steps are scaled down.
@@ -115,6 +117,11 @@ impl<'a> Reduced<'a> {
         &self.x
     }
 
+    /// The cascade's flows.
+    pub(super) fn flows(&self) -> &'a Flows {
+        self.flows
+    }
+
     /// Starts from aqueous amounts `x0` (stage-major, N x C): u_j = ln of their mean
     /// extractability.
     pub(super) fn start_from(&mut self, x0: &[f64]) {
@@ -124,6 +131,45 @@ impl<'a> Reduced<'a> {
             let sx: f64 = xs.iter().sum();
             let sb: f64 = xs.iter().zip(&self.betas).map(|(x, b)| x * b).sum();
             *u = (sb / sx).ln().clamp(self.lower, self.upper);
+        }
+    }
+
+    /// The starting point: "bubble-point" passes from u0 (ln of an assumed mean
+    /// extractability per stage): solve every element's stage balances, set u_j to the mean
+    /// extractability ln(sum beta x / sum x) of the result, repeat until the passes stall. They
+    /// settle every fast mode cheaply and leave the slow ones to the iterations.
+    pub(super) fn bubble_point(&mut self, u0: &[f64]) {
+        let c = self.c;
+        self.u.copy_from_slice(u0);
+        let mut prev = f64::INFINITY;
+        for pass in 0..MAX_START_PASSES {
+            self.solve_elements();
+            let mut change = 0.0f64;
+            for (j, u) in self.u.iter_mut().enumerate() {
+                let xs = &self.x[j * c..(j + 1) * c];
+                let sx: f64 = xs.iter().sum();
+                let sb: f64 = xs.iter().zip(&self.betas).map(|(x, b)| x * b).sum();
+                let next = (sb / sx).ln().clamp(self.lower, self.upper);
+                change = change.max((next - *u).abs());
+                *u = next;
+            }
+            if !change.is_finite() || change < 1e-7 || (pass >= 4 && change > 0.7 * prev) {
+                break;
+            }
+            prev = change;
+        }
+    }
+
+    /// The aqueous amounts at the current u, each stage normalised to sum 1 (stage-major,
+    /// N x C), into `out`.
+    pub(super) fn normalised_amounts(&mut self, out: &mut [f64]) {
+        let c = self.c;
+        self.solve_elements();
+        for (o, xs) in out.chunks_exact_mut(c).zip(self.x.chunks_exact(c)) {
+            let sx: f64 = xs.iter().sum();
+            for (oi, xi) in o.iter_mut().zip(xs) {
+                *oi = (xi / sx).max(f64::MIN_POSITIVE);
+            }
         }
     }
 
@@ -310,7 +356,12 @@ impl<'a> Reduced<'a> {
 
     /// Factorises the Newton matrix (plus 1/dt on the diagonal) at the current point.
     fn factor(&mut self, inv_dt: f64) -> Result<(), ChemError> {
-        let point = (&self.inv_s[..], &self.x[..], &self.total[..]);
+        let point = Point {
+            inv_s: &self.inv_s,
+            x: &self.x,
+            inv_pivots: &self.piv,
+            total: &self.total,
+        };
         self.jac.factor(self.flows, &self.betas, point, inv_dt)
     }
 
