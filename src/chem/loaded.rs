@@ -5,6 +5,11 @@
 //! y_j = beta x_j / (beta . x_j). (Each stage's fractions then sum to 1 at the solution: the
 //! total balance has that unique solution.)
 //!
+//! A feed of exactly two elements is first solved exactly by the stage-to-stage calculation of
+//! [`binary`] (marches from both product ends matched at the feed stage, one unknown); it
+//! declines (and the general method below runs) only for a degenerate case or a balance it
+//! cannot certify.
+//!
 //! Method: a starting profile from "bubble-point" passes (every element's stage balances at
 //! an assumed mean extractability per stage, repeated until they stall), then the reduced
 //! pseudo-transient iteration of [`reduced`] (one unknown per stage, element balances exact at
@@ -41,6 +46,7 @@
 use super::stages::{Flows, Profile, loaded_equilibrium, mass_balance_error, solve_element};
 use super::{ChemError, SolveOptions};
 
+mod binary;
 mod jacobian;
 mod reduced;
 
@@ -101,7 +107,27 @@ struct Newton<'a> {
 /// Solves the loaded model for separation factors `betas` (any common reference), feed mole
 /// fractions `z` (sum 1), the B product ending at element `split_after` (for the starting
 /// profile only) and `flows` (REE mol per mol feed).
+///
+/// A feed of exactly two elements takes the exact stage-to-stage path of [`binary`] first.
 pub(crate) fn solve(
+    betas: &[f64],
+    z: &[f64],
+    split_after: usize,
+    flows: &Flows,
+    opts: &SolveOptions,
+) -> Result<Profile, ChemError> {
+    let mut present = (0..z.len()).filter(|&i| z[i] > 0.0);
+    if let (Some(i), Some(k), None) = (present.next(), present.next(), present.next()) {
+        if let Some(mut p) = binary::solve(betas, z, [i, k], flows, opts) {
+            trace_splits(betas, z, flows, &mut p);
+            return Ok(p);
+        }
+    }
+    general(betas, z, split_after, flows, opts)
+}
+
+/// The general solver (any number of elements), with the arguments of [`solve`].
+fn general(
     betas: &[f64],
     z: &[f64],
     split_after: usize,
