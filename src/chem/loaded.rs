@@ -14,10 +14,11 @@
 //! an assumed mean extractability per stage, repeated until they stall), then the reduced
 //! pseudo-transient iteration of [`reduced`] (one unknown per stage, element balances exact at
 //! every iterate, O(N C^2) per step), polished by reduced Newton; its result is accepted only
-//! if the normalised profile's balance is within 0.1 x tolerance. That is tried from up to
-//! three starts (see [`FeedMean`] and [`Rises`]): the first solves nearly every cascade, the
-//! others only cost time when it fails. Otherwise (none got below max |ln X_j| = 1e-6 in 200
-//! steps, or they stalled at a rounding floor) the full-space iteration runs from the starts:
+//! if the normalised profile's balance is within 0.1 x tolerance. That is tried three times
+//! from two starts (see [`FeedMean`] and [`Rises`]); over 4,000 random cascades the three
+//! attempts solved about 2,960, 20 and 50, and the full-space iteration about 120 (a review's
+//! measurement). Otherwise (no attempt got below max |ln X_j| = 1e-6 in 200 steps, or they
+//! stalled at a rounding floor) the full-space iteration runs from the two starts:
 //! pseudo-transient continuation on the amounts, implicit Euler steps of the stage dynamics
 //! with a pseudo-time step that doubles (or more) after every accepted step, so the iteration
 //! follows the physical start-up where Newton alone would overshoot a moving composition front,
@@ -138,28 +139,23 @@ fn general(
     let betas_p: Vec<f64> = present.iter().map(|&i| betas[i]).collect();
     let z_p: Vec<f64> = present.iter().map(|&i| z[i]).collect();
     let mut red = Reduced::new(flows, &betas_p, &z_p);
-    // Normalised starting amounts from each feed mean, for the full-space fallback.
-    let mut starts = Vec::with_capacity(2);
-    let attempts = [
-        (FeedMean::Logarithmic, Rises::Free),
-        (FeedMean::Logarithmic, Rises::Bounded),
-        (FeedMean::Arithmetic, Rises::Bounded),
-    ];
-    for (k, (mean, rises)) in attempts.into_iter().enumerate() {
-        red.bubble_point(&starting_profile(betas, z, split_after, flows, mean));
-        if k != 1 {
-            let mut start = vec![0.0; flows.len() * present.len()];
-            red.normalised_amounts(&mut start);
-            starts.push(start);
-        }
+    let means = [FeedMean::Logarithmic, FeedMean::Arithmetic];
+    let starts = means.map(|mean| starting_profile(betas, z, split_after, flows, mean));
+    // The log-mean start with free, then bounded rises; the arithmetic start with bounded ones.
+    let attempts = [(0, Rises::Free), (0, Rises::Bounded), (1, Rises::Bounded)];
+    for (start, rises) in attempts {
+        red.bubble_point(&starts[start]);
         if let Some(mut p) = reduced_first(&mut red, rises, (&betas_p, &z_p), &present, z, opts) {
             trace_splits(betas, z, flows, &mut p);
             return Ok(p);
         }
     }
+    let mut amounts = vec![0.0; flows.len() * present.len()];
     let mut failure = None;
     for start in &starts {
-        match full_space(flows, (betas, z), &present, start, opts) {
+        red.bubble_point(start);
+        red.normalised_amounts(&mut amounts);
+        match full_space(flows, (betas, z), &present, &amounts, opts) {
             Ok(mut p) => {
                 trace_splits(betas, z, flows, &mut p);
                 return Ok(p);
@@ -168,7 +164,7 @@ fn general(
             Err(e) => return Err(e),
         }
     }
-    Err(failure.expect("at least one start"))
+    Err(failure.expect("two starts"))
 }
 
 /// The slow path: pseudo-transient continuation on the amounts from normalised `start`
@@ -594,7 +590,6 @@ mod tests {
         let r0 = nt.r.clone();
         nt.newton_direction(0.0).unwrap();
         let d = nt.g.clone();
-        let x0 = nt.x.clone();
         let eps = 1e-7;
         for (x, di) in nt.x.iter_mut().zip(&d) {
             *x += eps * di;
@@ -610,6 +605,5 @@ mod tests {
             err < 1e-4 * w0.max(1.0),
             "linearisation error {err} (residual {w0})"
         );
-        nt.x = x0;
     }
 }

@@ -21,10 +21,12 @@ use super::super::stages::{Flows, Profile};
 use super::{POLISH_ABOVE, profile};
 
 /// Bracket of the unknown t (a logit, below): the smaller product amount is 1e-300 x its
-/// largest possible value at either end, so every amount stays a normal positive number.
+/// largest possible value at either end (subnormal if that value is below ~4e-9, a trace
+/// element: harmless, the bracketing moves away from the end).
 const T_MAX: f64 = 690.0;
 /// Converged when the mismatch of ln(y_1/y_0) at the feed stage is below this (an imbalance
-/// of about this size times O_f, mol per mol feed) ...
+/// of about this size times O_f, mol per mol feed; for trace impurities, where ln values near
+/// 690 round to ~1e-13, the bracket width below ends the search instead) ...
 const MISMATCH_TOL: f64 = 1e-14;
 /// ... or when the bracket is this narrow in t (a relative change of the impurities).
 const BRACKET_TOL: f64 = 1e-14;

@@ -31,10 +31,20 @@
 //! Gaussian elimination keeps that form (the LU factors are quasiseparable with the same
 //! transitions), so the factors are computed by a recursion over stages on one C x C matrix,
 //! S_{k+1} = diag(lambda_{k+1}) S_k diag(rho_k) + q~_k g~_k^T, in O(N C^2) operations and no
-//! allocation, instead of the O(N (C+1)^3) of block elimination. No pivoting across stages,
-//! like the block elimination it replaces; [`StageJacobian::apply`] (O(N C)) lets callers
-//! refine a solution. Per-stage vectors are padded with zeros to a multiple of [`LANES`]
-//! elements so the inner loops run on whole chunks.
+//! allocation, instead of the O(N (C+1)^3) of block elimination. It does not pivot, and on long
+//! cascades the accumulator S can grow (1e51 seen) until the factors lose all accuracy, so
+//! [`StageJacobian::apply`] and [`StageJacobian::apply_bound`] (O(N C)) let callers
+//! check and refine a solution (the caller falls back to a dense pivoted solve when the check
+//! fails). Per-stage vectors of 4 or more elements are padded with zeros to a multiple of
+//! [`LANES`] so the inner loops run on whole chunks.
+//!
+//! The factors, with S_0 = 0 and 1 the vector of ones:
+//!
+//! ```text
+//!   delta_k = J_kk - 1^T S_k h_k                        (pivot)
+//!   g~_k    = rho_k (1 - 1^T S_k)                        (U: U_kj = g~_k^T rho_{k+1..j-1} h_j)
+//!   q~_k    = (l_k - lambda_{k+1} S_k h_k) / delta_k     (L: L_jk = 1^T lambda_{k+2..j} q~_k)
+//! ```
 
 // Numerical kernels index several stage-aligned arrays with one stage index.
 #![allow(clippy::needless_range_loop)]
@@ -42,8 +52,11 @@
 use super::super::ChemError;
 use super::super::stages::Flows;
 
-/// Chunk length of the inner loops; per-stage vectors are padded to a multiple of it.
+/// Chunk length of the inner loops; per-stage vectors of 4 or more elements are padded to a
+/// multiple of it (fewer elements are not padded).
 const LANES: usize = 4;
+// `update_row`, `dot` and `sum` keep four partial sums.
+const _: () = assert!(LANES == 4);
 
 /// The point the matrix is built at: e^{-u_j} (N), the aqueous amounts x_ij and the
 /// reciprocal forward pivots 1/pi_ij of the element solves there (N x C, unpadded), and the
@@ -79,6 +92,8 @@ pub(super) struct StageJacobian {
     col: Vec<f64>,
     theta_next: Vec<f64>,
     carry: Vec<f64>,
+    /// The dense matrix of [`StageJacobian::solve_dense`] (empty until first needed).
+    dense: Vec<f64>,
 }
 
 impl StageJacobian {
@@ -105,6 +120,7 @@ impl StageJacobian {
             col: vec![0.0; w],
             theta_next: vec![0.0; w],
             carry: vec![0.0; w],
+            dense: Vec::new(),
         }
     }
 
@@ -134,7 +150,7 @@ impl StageJacobian {
         let (inv_s, x) = (point.inv_s, point.x);
         // Forward: q_{j+1} = q_j A_j / pi_j; rho_j = A_{j+1} / pi_j. `lambda` holds q_j for now
         // (read back in the backward sweep).
-        self.carry.fill(1.0);
+        self.carry[..c].fill(1.0);
         for j in 0..big_n {
             let (aj, a_next) = (a[j], a.get(j + 1).copied().unwrap_or(0.0));
             let row = j * w..j * w + c;
@@ -149,7 +165,7 @@ impl StageJacobian {
         }
         // Backward: tau_j = A_j + od_j r_j, r_{j-1} = r_j od_j / tau_j; lambda_j = od_{j-1} /
         // tau_j; theta_j = 1 / (A_j q_j + od_j r_j).
-        self.carry.fill(1.0);
+        self.carry[..c].fill(1.0);
         for j in (0..big_n).rev() {
             let (aj, oj) = (a[j], o[j] * inv_s[j]);
             let o_prev = if j > 0 { o[j - 1] * inv_s[j - 1] } else { 0.0 };
@@ -217,7 +233,7 @@ impl StageJacobian {
         Ok(())
     }
 
-    /// Solves J v = `rhs` with the factors; `v` may not alias `rhs`.
+    /// Solves J v = `rhs` with the factors.
     pub(super) fn solve(&mut self, rhs: &[f64], v: &mut [f64]) {
         let w = self.w;
         let big_n = self.delta.len();
@@ -246,20 +262,57 @@ impl StageJacobian {
         }
     }
 
-    /// out = J v from the generators (O(N C)); used to refine solutions and in tests.
+    /// Solves J v = `rhs` by Gaussian elimination with partial pivoting of the dense matrix
+    /// (built column by column with [`apply`](Self::apply): O(N^2 C + N^3)), for the rare
+    /// steps where the unpivoted factors are not accurate. A singular matrix leaves a
+    /// non-finite v, which the caller's step checks reject.
+    pub(super) fn solve_dense(&mut self, rhs: &[f64], v: &mut [f64]) {
+        let big_n = self.diag.len();
+        let mut dense = std::mem::take(&mut self.dense);
+        dense.resize(big_n * big_n, 0.0);
+        let (mut unit, mut column) = (vec![0.0; big_n], vec![0.0; big_n]);
+        for k in 0..big_n {
+            unit.fill(0.0);
+            unit[k] = 1.0;
+            self.apply(&unit, &mut column);
+            for (j, c) in column.iter().enumerate() {
+                dense[j * big_n + k] = *c;
+            }
+        }
+        v.copy_from_slice(rhs);
+        gauss_partial_pivoting(&mut dense, v, big_n);
+        self.dense = dense;
+    }
+
+    /// out = J v from the generators (O(N C)); used to check and refine solutions.
     pub(super) fn apply(&mut self, v: &[f64], out: &mut [f64]) {
+        self.product(v, out, false);
+    }
+
+    /// out = an upper bound of |J| |v| (every element's term in absolute value): the scale
+    /// of a normwise backward error.
+    pub(super) fn apply_bound(&mut self, v: &[f64], out: &mut [f64]) {
+        self.product(v, out, true);
+    }
+
+    /// J v, or with `absolute` the sum of the absolute values of its terms.
+    fn product(&mut self, v: &[f64], out: &mut [f64], absolute: bool) {
         let w = self.w;
         let big_n = self.diag.len();
+        let f = |x: f64| if absolute { x.abs() } else { x };
         // Lower part: acc_j = lambda_j acc_{j-1} + l_{j-1} v_{j-1}, out_j += 1^T acc_j.
         self.carry.fill(0.0);
         for j in 0..big_n {
-            out[j] = self.diag[j] * v[j];
+            out[j] = f(self.diag[j]) * f(v[j]);
             if j > 0 {
                 let (lam, l) = (
                     &self.lambda[j * w..(j + 1) * w],
                     &self.l[(j - 1) * w..j * w],
                 );
-                scale_add(&mut self.carry, lam, l, v[j - 1]);
+                let x = f(v[j - 1]);
+                for ((c, la), ll) in self.carry.iter_mut().zip(lam).zip(l) {
+                    *c = la * *c + f(*ll) * x;
+                }
                 out[j] += sum(&self.carry);
             }
         }
@@ -268,13 +321,17 @@ impl StageJacobian {
         for j in (0..big_n.saturating_sub(1)).rev() {
             let next = (j + 1) * w..(j + 2) * w;
             let (rho_next, h) = (&self.rho[next.clone()], &self.h[next]);
-            scale_add(&mut self.carry, rho_next, h, v[j + 1]);
+            let x = f(v[j + 1]);
+            for ((c, r), hh) in self.carry.iter_mut().zip(rho_next).zip(h) {
+                *c = r * *c + f(*hh) * x;
+            }
             out[j] += dot(&self.rho[j * w..(j + 1) * w], &self.carry);
         }
     }
 }
 
-/// One row of the S recursion: s_i' = l s_i' rho_i' + q g_i' for the row's (l, q); adds the
+/// One row i of the S recursion: S_ik = lambda_i S_ik rho_k + q~_i g~_k for each column k,
+/// with (l, q) = (lambda_i, q~_i) and (rho, g) the previous stage's rho and g~; adds the
 /// new row to the column sums `col` and returns its product with `h`. Whole chunks of
 /// [`LANES`] as fixed-size arrays (so they compile to vector instructions), then the rest.
 fn update_row(
@@ -306,6 +363,37 @@ fn update_row(
         col[t] += v;
     }
     (acc[0] + acc[1]) + (acc[2] + acc[3])
+}
+
+/// Solves m x = b in place (`b` becomes x) for the n x n row-major matrix `m` (destroyed),
+/// by Gaussian elimination with partial pivoting.
+fn gauss_partial_pivoting(m: &mut [f64], b: &mut [f64], n: usize) {
+    for k in 0..n {
+        let piv = (k..n)
+            .max_by(|&p, &q| m[p * n + k].abs().total_cmp(&m[q * n + k].abs()))
+            .unwrap_or(k);
+        if piv != k {
+            for c in 0..n {
+                m.swap(k * n + c, piv * n + c);
+            }
+            b.swap(k, piv);
+        }
+        let (top, rest) = m.split_at_mut((k + 1) * n);
+        let pivot_row = &top[k * n..];
+        for (r, row) in rest.chunks_exact_mut(n).enumerate() {
+            let f = row[k] / pivot_row[k];
+            if f != 0.0 {
+                for (x, p) in row[k..].iter_mut().zip(&pivot_row[k..]) {
+                    *x -= f * p;
+                }
+                b[k + 1 + r] -= f * b[k];
+            }
+        }
+    }
+    for k in (0..n).rev() {
+        let tail: f64 = (k + 1..n).map(|c| m[k * n + c] * b[c]).sum();
+        b[k] = (b[k] - tail) / m[k * n + k];
+    }
 }
 
 /// carry_i = scale_i carry_i + add_i x, over padded rows.

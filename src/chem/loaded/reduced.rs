@@ -7,17 +7,19 @@
 //! Newton's matrix J = dF/du is dense (N x N) but quasiseparable of order C: every element's
 //! tridiagonal inverse is a product of positive ratios off its diagonal. [`super::jacobian`]
 //! builds its generators and LU factors in O(N C^2) without forming it (block elimination of
-//! the bordered system in (dx, du) took O(N (C+1)^3): 7.1 ms instead of 1.6 ms on the
-//! 15-element bench case).
+//! the bordered system in (dx, du) took O(N (C+1)^3): the 15-element bench case took 7.1 ms
+//! with it, 1.3 ms with the quasiseparable factors at the same 24 steps). The factors do not
+//! pivot, so every step is checked by its backward error and, rarely, solved densely (about
+//! one dense solve per random cascade; none on the bench cases).
 //!
 //! Far from the solution plain Newton crawls on pinched cascades (the composition fronts make
 //! F strongly curved along J's near-null direction), so the solver's main iteration here is
 //! pseudo-transient continuation, [`Reduced::ptc`]: (J + I/dt) du = -F, dt growing by switched
-//! evolution relaxation until the steps are Newton's. It takes 5 steps on the 60-stage binary
-//! bench case and 24 on the 100-stage 15-element one (the full-space iteration of the parent
-//! module took 24 and 147). [`Reduced::iterate`] (Newton with a line search, each linear solve
-//! improved by one round of iterative refinement) then polishes to 1e-12; it also polishes
-//! full-space results that stalled at a floor.
+//! evolution relaxation until the steps are Newton's. It takes 6 steps on the 100-stage
+//! 15-element bench case (the full-space iteration of the parent module took 147).
+//! [`Reduced::iterate`] (Newton with a line search, each linear solve improved by one round of
+//! iterative refinement) then polishes to 1e-12; it also polishes full-space results that
+//! stalled at a floor.
 
 // Numerical kernels index several stage-aligned arrays with one stage index.
 #![allow(clippy::needless_range_loop)]
@@ -41,29 +43,36 @@ const PTC_DT0: f64 = 10.0;
 /// Growth bounds of the pseudo-time step per accepted step.
 const PTC_LEAST_GROWTH: f64 = 3.0;
 const PTC_MOST_GROWTH: f64 = 100.0;
-/// Steps without a new best residual after which [`Reduced::ptc`] stops.
+/// Steps without a new best residual after which [`Reduced::ptc`] stops, once that best is
+/// below its floor.
 const PTC_PATIENCE: usize = 12;
-/// A step that multiplies |F|^2 by more than this is retried with a smaller dt (a transient
-/// rise of the residual is normal while a composition front moves).
+/// Under [`Rises::Bounded`], a step that multiplies |F|^2 by more than this is retried with a
+/// smaller dt (a transient rise of the residual is normal while a composition front moves).
 const PTC_REJECT: f64 = 1e4;
-/// Largest |F|^2 a step may reach under [`Rises::Free`].
+/// Largest normwise backward error of a Newton step's linear solve before the dense solve
+/// takes over (rounding gives ~1e-16).
+const LINEAR_TOLERANCE: f64 = 1e-10;
+/// Largest |F|^2 a step may reach under [`Rises::Free`] (or more if [`PTC_REJECT`] x the
+/// previous |F|^2 is more).
 const FREE_RISE_LIMIT: f64 = 1.0;
 
 /// Which rises of the residual a pseudo-transient step may bring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Rises {
-    /// Any up to |F|^2 = [`FREE_RISE_LIMIT`]: a start at a spurious near-root (bubble-point
+    /// Any up to |F|^2 = [`FREE_RISE_LIMIT`] (or [`PTC_REJECT`] x the previous |F|^2 if more):
+    /// a start at a spurious near-root (bubble-point
     /// passes that converge to max |ln X_j| ~ 1e-7 with a composition front still to move) gets
     /// away at the first pseudo-time step instead of shrinking it (15-element bench case: 6
     /// steps instead of 18).
     Free,
-    /// At most [`PTC_REJECT`] x the previous |F|^2: slower, but solves some sharp splits that
-    /// the free iteration does not (3 more of 20,000 random cascades).
+    /// At most [`PTC_REJECT`] x the previous |F|^2: a retry that solves some sharp splits the
+    /// free iteration does not.
     Bounded,
 }
 
-/// Working state of one reduced solve, restricted to the elements present in the feed. All
-/// buffers are allocated once, in [`Reduced::new`].
+/// Working state of one reduced solve, restricted to the elements present in the feed. The
+/// buffers are allocated in [`Reduced::new`] (the pseudo-transient iteration keeps one copy of
+/// its best point; the dense fallback allocates on first use).
 pub(super) struct Reduced<'a> {
     flows: &'a Flows,
     betas: Vec<f64>,
@@ -227,7 +236,7 @@ impl<'a> Reduced<'a> {
             }
             let (w, n2) = self.evaluate();
             let too_high = match rises {
-                Rises::Free => n2 > FREE_RISE_LIMIT,
+                Rises::Free => n2 > FREE_RISE_LIMIT.max(PTC_REJECT * norm),
                 Rises::Bounded => n2 > PTC_REJECT * norm,
             };
             if !w.is_finite() || too_high {
@@ -390,23 +399,47 @@ impl<'a> Reduced<'a> {
         self.jac.factor(self.flows, &self.betas, point, inv_dt)
     }
 
-    /// The Newton step du for right-hand side -F with the stored factorisation, into `step`;
-    /// with `refine`, improved by a round of iterative refinement (for the final steps on
-    /// ill-conditioned cascades; property-test seed 9).
+    /// The Newton step du for right-hand side -F with the stored factorisation, into `step`.
+    /// The quasiseparable LU does not pivot and can lose all accuracy on long cascades (a
+    /// review measured backward errors up to 0.2 on 89 stages), so every step is checked by
+    /// its residual (an O(N C) product): improved by a round of iterative refinement when
+    /// `refine` (the polish) or when it misses [`LINEAR_TOLERANCE`], and solved again by dense
+    /// elimination with partial pivoting when it still misses it.
     fn direction(&mut self, refine: bool) {
         for ((r, f), x) in self.rhs.iter_mut().zip(&self.f).zip(&self.total) {
             *r = -f * x;
         }
         self.jac.solve(&self.rhs, &mut self.step);
-        if refine {
-            self.jac.apply(&self.step, &mut self.resid);
-            for (r, b) in self.resid.iter_mut().zip(&self.rhs) {
-                *r = b - *r;
-            }
+        let mut error = self.linear_error();
+        if refine || error > LINEAR_TOLERANCE {
             self.jac.solve(&self.resid, &mut self.correction);
             for (s, d) in self.step.iter_mut().zip(&self.correction) {
                 *s += d;
             }
+            error = self.linear_error();
+        }
+        if error > LINEAR_TOLERANCE {
+            self.jac.solve_dense(&self.rhs, &mut self.step);
+        }
+    }
+
+    /// Leaves rhs - J step in `resid`; returns the normwise backward error
+    /// max|resid| / (max (|J| |step|) + max |rhs|) (infinite if not finite).
+    fn linear_error(&mut self) -> f64 {
+        self.jac.apply_bound(&self.step, &mut self.correction);
+        let bound = self.correction.iter().fold(0.0f64, |m, v| m.max(*v));
+        self.jac.apply(&self.step, &mut self.resid);
+        let (mut worst, mut scale) = (0.0f64, bound);
+        for (r, b) in self.resid.iter_mut().zip(&self.rhs) {
+            *r = b - *r;
+            worst = worst.max(r.abs());
+        }
+        scale += self.rhs.iter().fold(0.0f64, |m, b| m.max(b.abs()));
+        let error = worst / scale;
+        if error.is_finite() {
+            error
+        } else {
+            f64::INFINITY
         }
     }
 }
@@ -634,6 +667,62 @@ mod tests {
                 r.u.copy_from_slice(&u0);
                 r.evaluate();
                 assert_eq!(r.f, f0);
+            }
+        }
+    }
+
+    /// On a long 4-element cascade (89 stages, found by review: the unpivoted quasiseparable
+    /// LU's backward error reached 0.2 on such cases) every Newton step along a
+    /// pseudo-transient run solves its linear system to 1e-8 relative, checked against the
+    /// dense matrix assembled column by column.
+    #[test]
+    fn newton_steps_are_accurate_on_long_cascades() {
+        let flows = Flows::loaded(FeedPhase::Aqueous, 55, 34, 2.0, 1.5);
+        let (betas, z) = (vec![1.0, 3.77, 14.85, 40.4], vec![0.25; 4]);
+        let big_n = flows.len();
+        let mut r = Reduced::new(&flows, &betas, &z);
+        let (lo, hi) = (r.lower, r.upper);
+        let u0: Vec<f64> = (0..big_n)
+            .map(|j| lo + (hi - lo) * j as f64 / big_n as f64)
+            .collect();
+        r.bubble_point(&u0);
+        for dt in [10.0, 1e3, 1e6, f64::INFINITY] {
+            r.evaluate();
+            r.factor(1.0 / dt).unwrap();
+            r.direction(false);
+            let mut column = vec![0.0; big_n];
+            let mut unit = vec![0.0; big_n];
+            let mut product = vec![0.0; big_n];
+            for k in 0..big_n {
+                unit.fill(0.0);
+                unit[k] = 1.0;
+                r.jac.apply(&unit, &mut column);
+                for j in 0..big_n {
+                    product[j] += column[j] * r.step[k];
+                }
+            }
+            // Normwise backward error against the dense matrix, |J| |du| summed exactly.
+            let mut bound = vec![0.0; big_n];
+            for k in 0..big_n {
+                unit.fill(0.0);
+                unit[k] = 1.0;
+                r.jac.apply(&unit, &mut column);
+                for j in 0..big_n {
+                    bound[j] += (column[j] * r.step[k]).abs();
+                }
+            }
+            let scale = bound.iter().fold(0.0f64, |m, b| m.max(*b))
+                + r.rhs.iter().fold(0.0f64, |m, b| m.max(b.abs()));
+            let worst = product
+                .iter()
+                .zip(&r.rhs)
+                .fold(0.0f64, |m, (p, b)| m.max((p - b).abs()));
+            assert!(
+                worst <= 1e-10 * scale,
+                "dt {dt}: residual {worst} of {scale}"
+            );
+            for (u, d) in r.u.iter_mut().zip(&r.step) {
+                *u = (*u + d.clamp(-0.5, 0.5)).clamp(lo, hi);
             }
         }
     }
