@@ -48,10 +48,12 @@ use super::stages::{Flows, Profile, loaded_equilibrium, mass_balance_error, solv
 use super::{ChemError, SolveOptions};
 
 mod binary;
+mod block;
 mod jacobian;
 mod reduced;
 
-use reduced::{Reduced, Rises, invert};
+use block::invert;
+use reduced::{Reduced, Rises};
 
 /// First pseudo-time step, in stage residence times.
 const INITIAL_DT: f64 = 1.0;
