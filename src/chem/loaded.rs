@@ -147,7 +147,7 @@ fn general(
     let attempts = [(0, Rises::Free), (0, Rises::Bounded), (1, Rises::Bounded)];
     for (start, rises) in attempts {
         red.bubble_point(&starts[start]);
-        if let Some(mut p) = reduced_first(&mut red, rises, (&betas_p, &z_p), &present, z, opts) {
+        if let Some(mut p) = reduced_first(&mut red, rises, &present, z, opts) {
             trace_splits(betas, z, flows, &mut p);
             return Ok(p);
         }
@@ -217,7 +217,6 @@ fn full_space(
 fn reduced_first(
     red: &mut Reduced,
     rises: Rises,
-    (betas, z_present): (&[f64], &[f64]),
     present: &[usize],
     z: &[f64],
     opts: &SolveOptions,
@@ -237,7 +236,7 @@ fn reduced_first(
         ..opts.clone()
     };
     let steps = transient + red.iterate(&polish).unwrap_or(MAX_POLISH_STEPS);
-    let mut p = profile(red.flows(), red.amounts(), (betas, z_present), present, z);
+    let mut p = profile(red.flows(), red.amounts(), red.elements(), present, z);
     // False for a NaN error too.
     let closed = p.mass_balance_error <= POLISH_ABOVE * opts.tolerance;
     if !closed {

@@ -610,71 +610,34 @@ fn design_command_json_contract_and_exit_codes() {
         assert!(v["exact"][key].as_f64().unwrap() > 0.99, "exact.{key}");
     }
     assert_eq!(v["feed_phase"], "aqueous");
-    let bad: [&[&str]; 5] = [
-        &[
+    // Each bad command line and the flag its error must name.
+    let bad = [
+        (
+            "--beta 1.0 --feed-fraction 0.5 --purity-a 0.99 --purity-b 0.99",
             "--beta",
-            "1.0",
+        ),
+        (
+            "--beta 2 --feed-fraction 1.5 --purity-a 0.99 --purity-b 0.99",
             "--feed-fraction",
-            "0.5",
+        ),
+        (
+            "--beta 2 --feed-fraction 0.5 --purity-a 1.0 --purity-b 0.99",
             "--purity-a",
-            "0.99",
+        ),
+        (
+            "--beta 2 --feed-fraction 0.5 --purity-a 0.99 --purity-b -0.2",
             "--purity-b",
-            "0.99",
-        ],
-        &[
-            "--beta",
-            "2",
-            "--feed-fraction",
-            "1.5",
-            "--purity-a",
-            "0.99",
-            "--purity-b",
-            "0.99",
-        ],
-        &[
-            "--beta",
-            "2",
-            "--feed-fraction",
-            "0.5",
-            "--purity-a",
-            "1.0",
-            "--purity-b",
-            "0.99",
-        ],
-        &[
-            "--beta",
-            "2",
-            "--feed-fraction",
-            "0.5",
-            "--purity-a",
-            "0.99",
-            "--purity-b",
-            "-0.2",
-        ],
-        &[
-            "--beta",
-            "2",
-            "--feed-fraction",
-            "0.5",
-            "--purity-a",
-            "0.99",
-            "--purity-b",
-            "0.99",
+        ),
+        (
+            "--beta 2 --feed-fraction 0.5 --purity-a 0.99 --purity-b 0.99 --extraction-amount 0.5",
             "--extraction-amount",
-            "0.5",
-        ],
+        ),
     ];
-    let flags = [
-        "--beta",
-        "--feed-fraction",
-        "--purity-a",
-        "--purity-b",
-        "--extraction-amount",
-    ];
-    for (args, flag) in bad.iter().zip(flags) {
+    for (line, flag) in bad {
+        let args: Vec<&str> = line.split_whitespace().collect();
         let out = std::process::Command::new(exe)
             .args(["design", "--feed-phase", "aqueous"])
-            .args(*args)
+            .args(&args)
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);

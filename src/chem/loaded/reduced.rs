@@ -146,16 +146,15 @@ impl<'a> Reduced<'a> {
         self.flows
     }
 
+    /// Separation factors and feed amounts of the present elements.
+    pub(super) fn elements(&self) -> (&[f64], &[f64]) {
+        (&self.betas, &self.z)
+    }
+
     /// Starts from aqueous amounts `x0` (stage-major, N x C): u_j = ln of their mean
     /// extractability.
     pub(super) fn start_from(&mut self, x0: &[f64]) {
-        let c = self.c;
-        for (j, u) in self.u.iter_mut().enumerate() {
-            let xs = &x0[j * c..(j + 1) * c];
-            let sx: f64 = xs.iter().sum();
-            let sb: f64 = xs.iter().zip(&self.betas).map(|(x, b)| x * b).sum();
-            *u = (sb / sx).ln().clamp(self.lower, self.upper);
-        }
+        set_mean_extractabilities(&mut self.u, x0, &self.betas, (self.lower, self.upper));
     }
 
     /// The starting point: "bubble-point" passes from u0 (ln of an assumed mean
@@ -163,20 +162,12 @@ impl<'a> Reduced<'a> {
     /// extractability ln(sum beta x / sum x) of the result, repeat until the passes stall. They
     /// settle every fast mode cheaply and leave the slow ones to the iterations.
     pub(super) fn bubble_point(&mut self, u0: &[f64]) {
-        let c = self.c;
         self.u.copy_from_slice(u0);
         let mut prev = f64::INFINITY;
         for pass in 0..MAX_START_PASSES {
             self.solve_elements();
-            let mut change = 0.0f64;
-            for (j, u) in self.u.iter_mut().enumerate() {
-                let xs = &self.x[j * c..(j + 1) * c];
-                let sx: f64 = xs.iter().sum();
-                let sb: f64 = xs.iter().zip(&self.betas).map(|(x, b)| x * b).sum();
-                let next = (sb / sx).ln().clamp(self.lower, self.upper);
-                change = change.max((next - *u).abs());
-                *u = next;
-            }
+            let bounds = (self.lower, self.upper);
+            let change = set_mean_extractabilities(&mut self.u, &self.x, &self.betas, bounds);
             if !change.is_finite() || change < 1e-7 || (pass >= 4 && change > 0.7 * prev) {
                 break;
             }
@@ -442,6 +433,25 @@ impl<'a> Reduced<'a> {
             f64::INFINITY
         }
     }
+}
+
+/// Sets u_j = ln(sum_i beta_i x_ij / sum_i x_ij), clamped to `(lower, upper)`, from aqueous
+/// amounts `x` (stage-major, N x C); returns the largest change of any u_j.
+fn set_mean_extractabilities(
+    u: &mut [f64],
+    x: &[f64],
+    betas: &[f64],
+    (lower, upper): (f64, f64),
+) -> f64 {
+    let mut change = 0.0f64;
+    for (uj, xs) in u.iter_mut().zip(x.chunks_exact(betas.len())) {
+        let sx: f64 = xs.iter().sum();
+        let sb: f64 = xs.iter().zip(betas).map(|(x, b)| x * b).sum();
+        let next = (sb / sx).ln().clamp(lower, upper);
+        change = change.max((next - *uj).abs());
+        *uj = next;
+    }
+    change
 }
 
 #[cfg(test)]
