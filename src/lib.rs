@@ -13,6 +13,7 @@ pub mod cli;
 pub mod engine;
 mod error;
 pub mod experiment;
+pub mod flow;
 pub mod plant;
 pub mod report;
 pub mod scenario;

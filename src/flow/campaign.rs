@@ -1,0 +1,147 @@
+//! Campaign lines: one physical line runs several circuits' separations in turn. The others
+//! are parked (their trains stopped, inventories held); a switch parks the running circuit,
+//! spends the changeover with nothing running, then restarts the next one with a restart
+//! transient (from its stored profile after a stop as long as it was parked, or from a naive
+//! start).
+
+use super::circuit::CircuitState;
+use super::event::Ev;
+use super::model::Flow;
+use super::spec::SwitchRule;
+use super::tank::Mode;
+use super::train::fixed;
+use crate::engine::Scheduler;
+
+impl Flow<'_> {
+    /// Parks every line's circuits but the first and schedules the first switches.
+    pub(super) fn start_lines(&mut self, sched: &mut Scheduler<Ev>) {
+        for l in 0..self.lines.len() {
+            let line = &self.spec.parts().lines[l];
+            for &c in &line.circuits[1..] {
+                self.park(c);
+            }
+            if let SwitchRule::Length(h) = line.rule {
+                sched.schedule_in(h, Ev::Campaign { line: l as u32, version: 0 });
+            }
+        }
+    }
+
+    fn park(&mut self, c: usize) {
+        let spec = &self.spec.parts().circuits[c];
+        let cause = CircuitState::fixed_cause(spec, fixed::PARKED);
+        let first = self.circuits[c].first as usize;
+        for t in first..first + spec.trains as usize {
+            self.stop_train(t, cause);
+        }
+        self.dirty[c] = true;
+    }
+
+    /// Line `l` ends its campaign: the running circuit parks and the changeover starts.
+    pub(super) fn on_campaign(&mut self, l: usize, version: u32, sched: &mut Scheduler<Ev>) -> bool {
+        if self.lines[l].version != version || self.lines[l].changing {
+            return false;
+        }
+        self.advance_all();
+        let line = &self.spec.parts().lines[l];
+        if line.circuits.len() < 2 {
+            return false;
+        }
+        let running = line.circuits[self.lines[l].current];
+        self.park(running);
+        let state = &mut self.lines[l];
+        state.changing = true;
+        state.changeover_since = self.now;
+        state.switches += 1;
+        sched.schedule_in(line.changeover_h, Ev::ChangeoverEnd { line: l as u32 });
+        true
+    }
+
+    /// Line `l`'s changeover ends: the next circuit restarts.
+    pub(super) fn on_changeover_end(&mut self, l: usize, sched: &mut Scheduler<Ev>) -> bool {
+        self.advance_all();
+        let line = &self.spec.parts().lines[l];
+        let next = match line.rule {
+            SwitchRule::Length(_) => (self.lines[l].current + 1) % line.circuits.len(),
+            SwitchRule::Below(_) => self.fullest_source(l),
+        };
+        let state = &mut self.lines[l];
+        state.changing = false;
+        state.current = next;
+        state.version += 1;
+        let version = state.version;
+        self.unpark(line.circuits[next], line.start, sched);
+        if let SwitchRule::Length(h) = line.rule {
+            sched.schedule_in(h, Ev::Campaign { line: l as u32, version });
+        }
+        true
+    }
+
+    /// The position in line `l` of the circuit whose source holds the most (the first on ties).
+    fn fullest_source(&self, l: usize) -> usize {
+        let line = &self.spec.parts().lines[l];
+        let mut best = (0, f64::NEG_INFINITY);
+        for (i, &c) in line.circuits.iter().enumerate() {
+            let level = self.tanks[self.source_tank(c)].level();
+            if level > best.1 {
+                best = (i, level);
+            }
+        }
+        best.0
+    }
+
+    /// Lines switching by level: a running circuit whose source fell below the threshold (or
+    /// which is blocked) gives way when another circuit's source holds at least the threshold.
+    pub(super) fn check_level_switches(&mut self, sched: &mut Scheduler<Ev>) -> bool {
+        let mut switched = false;
+        for l in 0..self.lines.len() {
+            let line = &self.spec.parts().lines[l];
+            let SwitchRule::Below(threshold) = line.rule else { continue };
+            if self.lines[l].changing || line.circuits.len() < 2 {
+                continue;
+            }
+            let running = line.circuits[self.lines[l].current];
+            let source = &self.tanks[self.source_tank(running)];
+            let low = source.level() < threshold || source.mode == Mode::Empty;
+            let blocked = self.circuits[running].limit == Some(fixed::BLOCKED);
+            if !(low || blocked) {
+                continue;
+            }
+            let other = self.fullest_other(l);
+            if let Some(_) = other {
+                let version = self.lines[l].version;
+                switched |= self.on_campaign(l, version, sched);
+            }
+        }
+        switched
+    }
+
+    /// Another circuit of line `l` whose source holds at least the threshold, if any.
+    fn fullest_other(&self, l: usize) -> Option<usize> {
+        let line = &self.spec.parts().lines[l];
+        let SwitchRule::Below(threshold) = line.rule else { return None };
+        let current = self.lines[l].current;
+        line.circuits
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != current)
+            .map(|(i, &c)| (i, self.tanks[self.source_tank(c)].level()))
+            .filter(|(_, level)| *level >= threshold && *level > 0.0)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(i, _)| i)
+    }
+
+    /// The level a line waits for in tank `t` (its running circuit's source falling to the
+    /// threshold, or a parked circuit's source rising to it), if any.
+    pub(super) fn line_watch(&self, t: usize) -> Option<f64> {
+        for (l, line) in self.spec.parts().lines.iter().enumerate() {
+            let SwitchRule::Below(threshold) = line.rule else { continue };
+            if self.lines[l].changing {
+                continue;
+            }
+            if line.circuits.iter().any(|&c| self.source_tank(c) == t) {
+                return Some(threshold);
+            }
+        }
+        None
+    }
+}

@@ -1,0 +1,503 @@
+//! The plant model on the event engine: its state, built from a [`PlantSpec`], and the event
+//! dispatch. Rates are recomputed ([`super::network`]) after every event that may change one.
+
+use std::collections::VecDeque;
+
+use super::circuit::CircuitState;
+use super::event::Ev;
+use super::product::Product;
+use super::result::Snapshot;
+use super::spec::*;
+use super::tank::Tank;
+use super::train::{Clock, ClockState, Train};
+use crate::engine::{Model, Sampler, Scheduler, StreamRng, mix64, stream};
+
+/// Number of equal bins over [0, horizon] of the on-spec output series (automatic warm-up).
+pub const SERIES_BINS: usize = 200;
+
+/// Repair crews: free crews and failed clocks waiting FIFO.
+#[derive(Debug, Clone)]
+pub(super) struct Crew {
+    /// Free crews (`u32::MAX`: unlimited).
+    pub free: u32,
+    /// Clocks waiting for a crew.
+    pub queue: VecDeque<u32>,
+}
+
+/// Random draws of one failure mode of one circuit.
+#[derive(Debug, Clone)]
+pub(super) struct ModeSamplers {
+    pub ttf: Sampler,
+    pub ttr: Sampler,
+}
+
+/// The upstream feed.
+#[derive(Debug, Clone)]
+pub(super) struct FeedState {
+    /// Delivering now.
+    pub up: bool,
+    /// Feed accepted into the feed tank now, t/h.
+    pub accepted_rate: f64,
+    /// Since 0: offered, accepted (t), hours of outage.
+    pub offered_t: f64,
+    pub accepted_t: f64,
+    pub outage_h: f64,
+    pub last_h: f64,
+    pub rng: StreamRng,
+    pub samplers: Option<(Sampler, Sampler)>,
+}
+
+impl FeedState {
+    /// Integrates the feed up to `now_h` at `rate` t/h offered.
+    pub fn advance(&mut self, now_h: f64, rate: f64) {
+        let dt = now_h - self.last_h;
+        if dt <= 0.0 {
+            return;
+        }
+        if self.up {
+            self.offered_t += rate * dt;
+        } else {
+            self.outage_h += dt;
+        }
+        self.accepted_t += self.accepted_rate * dt;
+        self.last_h = now_h;
+    }
+}
+
+/// A campaign line's state.
+#[derive(Debug, Clone)]
+pub(super) struct LineState {
+    /// Position in its circuit list of the circuit running (or about to run).
+    pub current: usize,
+    /// In changeover.
+    pub changing: bool,
+    pub version: u32,
+    /// Switches since 0, and hours of changeover since 0.
+    pub switches: u64,
+    pub changeover_h: f64,
+    pub changeover_since: f64,
+}
+
+/// A finishing unit's state.
+#[derive(Debug, Clone)]
+pub(super) struct Finishing {
+    pub busy: Vec<Option<(usize, Vec<f64>)>>,
+    pub queue: VecDeque<(usize, Vec<f64>)>,
+    pub sampler: Sampler,
+    pub rng: StreamRng,
+}
+
+/// The plant during one replication.
+pub struct Flow<'a> {
+    pub(super) spec: &'a PlantSpec,
+    pub(super) now: f64,
+    pub(super) circuits: Vec<CircuitState>,
+    pub(super) trains: Vec<Train>,
+    pub(super) clocks: Vec<Clock>,
+    /// Per train and mode: the mode's random stream.
+    pub(super) rngs: Vec<StreamRng>,
+    /// Per circuit, per mode.
+    pub(super) samplers: Vec<Vec<ModeSamplers>>,
+    /// Per circuit: index into `crews`, `None` = unlimited.
+    pub(super) crew_of: Vec<Option<usize>>,
+    pub(super) crews: Vec<Crew>,
+    /// Tank 0 is the feed tank, tank t + 1 intermediate tank t.
+    pub(super) tanks: Vec<Tank>,
+    /// Per tank: the circuit it feeds.
+    pub(super) consumer: Vec<Option<usize>>,
+    pub(super) products: Vec<Product>,
+    /// Per product: the source tank recycled off-spec goes to (its first producer's).
+    pub(super) recycle_to: Vec<Option<usize>>,
+    pub(super) feed: FeedState,
+    pub(super) lines: Vec<LineState>,
+    pub(super) finishing: Option<Finishing>,
+    /// Off-spec liquor scrapped since 0, t per element, and its rate now (diverted liquor).
+    pub(super) scrapped: Vec<f64>,
+    pub(super) scrap_rate: Vec<f64>,
+    pub(super) scrap_last_h: f64,
+    /// Recycled off-spec since 0, t.
+    pub(super) recycled_t: f64,
+    /// Circuits whose trains changed since the last rate solve.
+    pub(super) dirty: Vec<bool>,
+    /// Scratch for the rate solve.
+    pub(super) scratch: super::network::Scratch,
+    /// Statistics at the start of the window.
+    pub(super) warm: Option<Snapshot>,
+    /// On-spec output sold by the end of each bin, t.
+    pub(super) series: Vec<f64>,
+    /// Largest drift of each circuit's feed composition from its design (max abs mass
+    /// fraction difference) seen in the window, with the composition.
+    pub(super) drift: Vec<(f64, Vec<f64>)>,
+}
+
+impl<'a> Flow<'a> {
+    /// The plant at time 0: trains up, tanks empty, clocks drawn.
+    pub fn new(spec: &'a PlantSpec, seed: u64, replication: u64) -> Flow<'a> {
+        let p = spec.parts();
+        let e = spec.elements();
+        let mut circuits = Vec::new();
+        let mut trains = Vec::new();
+        let mut clocks = Vec::new();
+        let mut rngs = Vec::new();
+        for (c, cs) in p.circuits.iter().enumerate() {
+            circuits.push(CircuitState::new(cs, trains.len() as u32));
+            for k in 0..cs.trains {
+                let t = trains.len() as u32;
+                let start = clocks.len() as u32;
+                let rng_base = rngs.len() as u32;
+                for (m, f) in cs.failures.iter().enumerate() {
+                    let slots = match f.per {
+                        Per::Train => 1,
+                        Per::Stage => cs.sections.total(),
+                    };
+                    for stage in 0..slots {
+                        clocks.push(Clock {
+                            train: t,
+                            mode: m as u16,
+                            stage,
+                            state: ClockState::Frozen(0.0),
+                            version: 0,
+                        });
+                    }
+                    rngs.push(stream(seed, replication, purpose(1, c, k, m)));
+                }
+                trains.push(Train::new(
+                    c as u32,
+                    k,
+                    cs.failures.len(),
+                    start..clocks.len() as u32,
+                    rng_base,
+                ));
+            }
+        }
+        let samplers = p
+            .circuits
+            .iter()
+            .map(|c| {
+                c.failures
+                    .iter()
+                    .map(|f| ModeSamplers {
+                        ttf: Sampler::new(&f.time_to_failure).expect("validated"),
+                        ttr: Sampler::new(&f.time_to_repair).expect("validated"),
+                    })
+                    .collect()
+            })
+            .collect();
+        let (crew_of, crews) = crews(p);
+        let mut tanks = vec![Tank::new(p.feed.tank_capacity, e)];
+        tanks.extend(p.tanks.iter().map(|t| Tank::new(t.capacity, e)));
+        let mut consumer = vec![None; tanks.len()];
+        for (c, cs) in p.circuits.iter().enumerate() {
+            consumer[tank_of(cs.source)] = Some(c);
+        }
+        let products = p
+            .products
+            .iter()
+            .map(|pr| Product::new(pr.batch_t, pr.min_purity, e))
+            .collect();
+        let recycle_to = (0..p.products.len())
+            .map(|s| {
+                p.circuits
+                    .iter()
+                    .find(|c| c.outlets.contains(&Outlet::Product(s)))
+                    .filter(|c| c.off_spec == OffSpecPolicy::Recycle)
+                    .map(|c| tank_of(c.source))
+            })
+            .collect();
+        let feed = FeedState {
+            up: true,
+            accepted_rate: 0.0,
+            offered_t: 0.0,
+            accepted_t: 0.0,
+            outage_h: 0.0,
+            last_h: 0.0,
+            rng: stream(seed, replication, purpose(2, 0, 0, 0)),
+            samplers: p.feed.outage.as_ref().map(|o| {
+                (
+                    Sampler::new(&o.time_to_failure).expect("validated"),
+                    Sampler::new(&o.time_to_repair).expect("validated"),
+                )
+            }),
+        };
+        let lines = p
+            .lines
+            .iter()
+            .map(|_| LineState {
+                current: 0,
+                changing: false,
+                version: 0,
+                switches: 0,
+                changeover_h: 0.0,
+                changeover_since: 0.0,
+            })
+            .collect();
+        let finishing = p.finishing.as_ref().map(|f| Finishing {
+            busy: vec![None; f.capacity as usize],
+            queue: VecDeque::new(),
+            sampler: Sampler::new(&f.residence).expect("validated"),
+            rng: stream(seed, replication, purpose(3, 0, 0, 0)),
+        });
+        Flow {
+            spec,
+            now: 0.0,
+            dirty: vec![true; circuits.len()],
+            drift: vec![(0.0, vec![0.0; e]); circuits.len()],
+            scratch: super::network::Scratch::new(spec),
+            circuits,
+            trains,
+            clocks,
+            rngs,
+            samplers,
+            crew_of,
+            crews,
+            tanks,
+            consumer,
+            products,
+            recycle_to,
+            feed,
+            lines,
+            finishing,
+            scrapped: vec![0.0; e],
+            scrap_rate: vec![0.0; e],
+            scrap_last_h: 0.0,
+            recycled_t: 0.0,
+            warm: None,
+            series: Vec::with_capacity(SERIES_BINS),
+        }
+    }
+
+    /// Pending events to expect, for the scheduler's capacity.
+    pub fn queue_capacity(&self) -> usize {
+        self.clocks.len() + 2 * self.trains.len() + self.tanks.len() + self.products.len() + 16
+    }
+
+    /// Schedules the first events and sets the first rates.
+    pub fn start(&mut self, sched: &mut Scheduler<Ev>) {
+        for clock in 0..self.clocks.len() as u32 {
+            self.draw_failure(clock, sched);
+        }
+        self.schedule_maintenance(sched);
+        self.start_lines(sched);
+        if let Some((ttf, _)) = &self.feed.samplers {
+            let t = ttf.sample(&mut self.feed.rng).max(0.0);
+            sched.schedule_in(t, Ev::FeedDown);
+        }
+        let p = self.spec.parts();
+        if p.warmup_h > 0.0 {
+            sched.schedule_at(crate::engine::SimTime::from_hours(p.warmup_h), Ev::Warmup);
+        }
+        let bin = p.horizon_h / SERIES_BINS as f64;
+        for i in 0..SERIES_BINS as u32 {
+            let at = crate::engine::SimTime::from_hours(bin * f64::from(i + 1));
+            sched.schedule_at(at, Ev::Bin { index: i });
+        }
+        self.solve(sched);
+        if p.warmup_h <= 0.0 {
+            self.warm = Some(self.snapshot());
+        }
+    }
+
+    /// Tank index of a source.
+    pub(super) fn source_tank(&self, c: usize) -> usize {
+        tank_of(self.spec.parts().circuits[c].source)
+    }
+}
+
+/// Tank index of a source (0 = feed tank).
+pub(super) fn tank_of(source: Source) -> usize {
+    match source {
+        Source::Feed => 0,
+        Source::Tank(t) => t + 1,
+    }
+}
+
+/// Stream purpose of (kind, circuit, train, mode): the same numbers for the same train and mode
+/// in every layout (common random numbers).
+fn purpose(kind: u64, circuit: usize, train: u32, mode: usize) -> u64 {
+    mix64(kind ^ mix64(circuit as u64 ^ mix64(u64::from(train) ^ mix64(mode as u64))))
+}
+
+/// Crew pools: the plant's shared pools first, then one per circuit with its own crew count.
+fn crews(p: &PlantParts) -> (Vec<Option<usize>>, Vec<Crew>) {
+    let mut crews: Vec<Crew> = p
+        .crew_pools
+        .iter()
+        .map(|c| Crew {
+            free: c.crews,
+            queue: VecDeque::new(),
+        })
+        .collect();
+    let of = p
+        .circuits
+        .iter()
+        .map(|c| match c.crews {
+            Crews::Pool(i) => Some(i),
+            Crews::Own(None) => None,
+            Crews::Own(Some(n)) => {
+                crews.push(Crew {
+                    free: n,
+                    queue: VecDeque::new(),
+                });
+                Some(crews.len() - 1)
+            }
+        })
+        .collect();
+    (of, crews)
+}
+
+impl Model for Flow<'_> {
+    type Event = Ev;
+
+    fn handle(&mut self, event: Ev, sched: &mut Scheduler<Ev>) {
+        self.now = sched.now().hours();
+        let changed = match event {
+            Ev::Fail { clock, version } => self.on_fail(clock, version, sched),
+            Ev::Repaired { clock } => self.on_repaired(clock, sched),
+            Ev::MaintenanceStart { train, entry } => self.on_maintenance(train, entry, true, sched),
+            Ev::MaintenanceEnd { train, entry } => self.on_maintenance(train, entry, false, sched),
+            Ev::RestartEnd {
+                train,
+                outlet,
+                version,
+            } => self.on_restart_end(train, outlet, version),
+            Ev::Tank { tank, version } => {
+                if self.tanks[tank as usize].version != version {
+                    return;
+                }
+                self.solve(sched);
+                if self.check_level_switches(sched) {
+                    self.solve(sched);
+                }
+                return;
+            }
+            Ev::Batch { product, version } => self.on_batch(product as usize, version, sched),
+            Ev::FeedDown | Ev::FeedUp => self.on_feed(event == Ev::FeedUp, sched),
+            Ev::Campaign { line, version } => self.on_campaign(line as usize, version, sched),
+            Ev::ChangeoverEnd { line } => self.on_changeover_end(line as usize, sched),
+            Ev::Finished { slot } => self.on_finished(slot as usize, sched),
+            Ev::Warmup => {
+                self.advance_all();
+                self.warm = Some(self.snapshot());
+                false
+            }
+            Ev::Bin { .. } => {
+                self.advance_all();
+                let sold = self.sold_t();
+                self.series.push(sold);
+                false
+            }
+        };
+        if changed {
+            self.solve(sched);
+        }
+    }
+}
+
+impl Flow<'_> {
+    /// The feed stops or resumes.
+    fn on_feed(&mut self, up: bool, sched: &mut Scheduler<Ev>) -> bool {
+        self.advance_all();
+        self.feed.up = up;
+        let (ttf, ttr) = self.feed.samplers.as_ref().expect("outages configured");
+        let next = if up { ttf } else { ttr };
+        let t = next.sample(&mut self.feed.rng).max(0.0);
+        sched.schedule_in(t, if up { Ev::FeedDown } else { Ev::FeedUp });
+        true
+    }
+
+    /// A batch of product `s` is full: judge it, sell, recycle or scrap it.
+    fn on_batch(&mut self, s: usize, version: u32, sched: &mut Scheduler<Ev>) -> bool {
+        if self.products[s].version != version {
+            return false;
+        }
+        self.advance_all();
+        let batch = self.products[s].close();
+        if batch.on_spec {
+            self.finish_batch(s, batch.mass, sched);
+        } else if let Some(t) = self.recycle_to[s] {
+            self.recycled_t += batch.mass.iter().sum::<f64>();
+            self.tanks[t].add(&batch.mass);
+        } else {
+            self.scrapped
+                .iter_mut()
+                .zip(&batch.mass)
+                .for_each(|(a, m)| *a += m);
+        }
+        true
+    }
+
+    /// An on-spec batch goes to the finishing unit, or is sold at once without one.
+    fn finish_batch(&mut self, s: usize, mass: Vec<f64>, sched: &mut Scheduler<Ev>) {
+        let Some(f) = self.finishing.as_mut() else {
+            self.products[s].sell(&mass);
+            return;
+        };
+        match f.busy.iter().position(Option::is_none) {
+            Some(slot) => {
+                let t = f.sampler.sample(&mut f.rng).max(0.0);
+                f.busy[slot] = Some((s, mass));
+                sched.schedule_in(t, Ev::Finished { slot: slot as u32 });
+            }
+            None => f.queue.push_back((s, mass)),
+        }
+    }
+
+    /// A finishing slot is done: its batch is sold, the next waiting batch starts.
+    fn on_finished(&mut self, slot: usize, sched: &mut Scheduler<Ev>) -> bool {
+        let f = self.finishing.as_mut().expect("finishing");
+        let (s, mass) = f.busy[slot].take().expect("busy slot");
+        if let Some((next, m)) = f.queue.pop_front() {
+            let t = f.sampler.sample(&mut f.rng).max(0.0);
+            f.busy[slot] = Some((next, m));
+            sched.schedule_in(t, Ev::Finished { slot: slot as u32 });
+        }
+        self.products[s].sell(&mass);
+        false
+    }
+
+    /// Brings every tank, product, circuit and the feed up to now.
+    pub(super) fn advance_all(&mut self) {
+        let now = self.now;
+        let rate = self.feed_rate();
+        self.feed.advance(now, rate);
+        for t in &mut self.tanks {
+            t.advance(now);
+        }
+        for p in &mut self.products {
+            p.advance(now);
+        }
+        for c in &mut self.circuits {
+            c.advance(now);
+        }
+        let dt = now - self.scrap_last_h;
+        if dt > 0.0 {
+            for (s, r) in self.scrapped.iter_mut().zip(&self.scrap_rate) {
+                *s += r * dt;
+            }
+            self.scrap_last_h = now;
+        }
+        for l in &mut self.lines {
+            if l.changing {
+                l.changeover_h += now - l.changeover_since;
+                l.changeover_since = now;
+            }
+        }
+    }
+
+    /// Feed offered now, t/h.
+    pub(super) fn feed_rate(&self) -> f64 {
+        if self.feed.up {
+            self.spec.parts().feed.rate
+        } else {
+            0.0
+        }
+    }
+
+    /// On-spec REO sold since 0, t.
+    pub(super) fn sold_t(&self) -> f64 {
+        self.products
+            .iter()
+            .map(|p| p.totals.on_spec.iter().sum::<f64>())
+            .sum()
+    }
+}
