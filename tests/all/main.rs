@@ -5,6 +5,7 @@ mod chem;
 mod cli;
 mod dynamic;
 mod experiment;
+mod flow;
 mod flowsheet;
 mod plant;
 mod report;
