@@ -1,7 +1,16 @@
 //! A circuit's running state: its trains' capacities, how its flow is shared among them, the
 //! purity of what each outlet carries, and its time-integrated statistics.
+//!
+//! **Caching.** What follows from the trains (up count, capacity, the trains in restart windows,
+//! with bypassed stages or diverting, stops by cause) is rescanned only when a train of the
+//! circuit changed ([`CircuitState::rescan`]), and the train shares, purities and loss rates
+//! are recomputed only when that scan or the circuit's rate or limit changed
+//! ([`CircuitState::set_flows`]). When no up train is derated and dispatch is even, every
+//! running train gets the same share, so the sums over trains are sums of equal terms: they are
+//! taken from tables (or one loop over the count) in the same order as the general code adds
+//! them, and give the same bits; the general code runs otherwise.
 
-use super::spec::{CircuitSpec, Dispatch};
+use super::spec::{CircuitSpec, Dispatch, Effect};
 use super::train::{Cause, Train, fixed};
 
 /// Running state and statistics of one circuit.
@@ -19,8 +28,6 @@ pub struct CircuitState {
     pub idle: bool,
     /// What limits `rate` below `cap` (a fixed cause), if anything.
     pub limit: Option<u16>,
-    /// Each train's share of `rate`, t/h (0 for trains down or idle).
-    pub train_rate: Vec<f64>,
     /// Fraction of the feed mass leaving by outlet A at the current source composition.
     pub share_a: f64,
     /// Fraction of product liquor diverted as off-spec (trains in a fixed restart window),
@@ -34,6 +41,61 @@ pub struct CircuitState {
     pub stats: CircuitStats,
     /// Loss rates by cause now, t/h of circuit feed against the installed design rate.
     pub loss_rate: Vec<f64>,
+    /// Each train's share of `rate`, t/h (0 for trains down or idle); kept up to date by the
+    /// general path only (the even path shares `rate` equally among the first running trains).
+    train_rate: Vec<f64>,
+    /// What the last scan of its trains found.
+    scan: Scan,
+    /// The rate (bits) and limit the shares, purities and losses were last set for; `None`
+    /// after a rescan.
+    flows_for: Option<(u64, Option<u16>)>,
+    /// `cap_sum[n]`: n trains at their (underated) maximum, summed as the capacity is.
+    cap_sum: Vec<f64>,
+    /// `design_sum[n]`: n design rates summed one by one from 0, as the losses are.
+    design_sum: Vec<f64>,
+    /// Its failure modes that derate.
+    derate_modes: Vec<usize>,
+    /// The last sum of n equal shares: (share bits, n, sum).
+    kept_sum: (u64, usize, f64),
+    /// Buffers of the general path.
+    work: Work,
+}
+
+/// What a scan of a circuit's trains found.
+#[derive(Debug, Clone, Default)]
+struct Scan {
+    /// Up trains.
+    up: u32,
+    /// Down trains.
+    down: u32,
+    /// Up trains held below the circuit's maximum by a derate.
+    derated_up: u32,
+    /// Down trains by the cause of their stop.
+    down_by_cause: Vec<u32>,
+    /// Up trains that divert, or add restart or bypass impurity, in train order.
+    special: Vec<Special>,
+}
+
+/// An up train whose liquor is diverted or adds impurity.
+#[derive(Debug, Clone, Copy)]
+struct Special {
+    /// Up trains before it.
+    rank: u32,
+    /// Its product liquor is diverted.
+    diverted: bool,
+    /// Excess impurity over design from a restart transient, per outlet.
+    restart: [f64; 2],
+    /// Excess impurity over design from bypassed stages, per outlet.
+    bypass: [f64; 2],
+}
+
+/// Buffers of the general sharing code.
+#[derive(Debug, Clone, Default)]
+struct Work {
+    ids: Vec<usize>,
+    caps: Vec<f64>,
+    shares: Vec<f64>,
+    open: Vec<usize>,
 }
 
 /// Time integrals of one circuit since time 0.
@@ -54,10 +116,36 @@ pub struct CircuitStats {
     pub blocked_h: f64,
 }
 
+/// The maximum of train `t` as a multiple of design, and the derate mode holding it down (if
+/// any): the least level of its active derates, else the circuit's maximum.
+pub(super) fn train_max(spec: &CircuitSpec, t: &Train) -> (f64, Option<u16>) {
+    let mut best = (spec.max_rate, None);
+    for (m, &n) in t.derates.iter().enumerate() {
+        if n > 0 {
+            if let Effect::Derate(x) = spec.failures[m].effect {
+                if x < best.0 {
+                    best = (x, Some(m as u16));
+                }
+            }
+        }
+    }
+    best
+}
+
 impl CircuitState {
     /// A circuit with every train up and no flow yet.
     pub fn new(spec: &CircuitSpec, first: u32) -> CircuitState {
         let causes = spec.failures.len() + fixed::COUNT as usize;
+        let k = spec.trains as usize;
+        let max = spec.design_rate * spec.max_rate;
+        let cap_sum = (0..=k).map(|n| (0..n).map(|_| max).sum::<f64>()).collect();
+        let mut design_sum = Vec::with_capacity(k + 1);
+        let mut acc = 0.0;
+        design_sum.push(acc);
+        for _ in 0..k {
+            acc += spec.design_rate;
+            design_sum.push(acc);
+        }
         CircuitState {
             first,
             cap: 0.0,
@@ -65,16 +153,28 @@ impl CircuitState {
             rate: 0.0,
             idle: false,
             limit: None,
-            train_rate: vec![0.0; spec.trains as usize],
             share_a: 0.0,
             diverted: [0.0; 2],
             impurity: [[0.0; 3]; 2],
             stats: CircuitStats {
-                up_hours: vec![0.0; spec.trains as usize + 1],
+                up_hours: vec![0.0; k + 1],
                 lost_t: vec![0.0; causes],
                 ..CircuitStats::default()
             },
             loss_rate: vec![0.0; causes],
+            train_rate: vec![0.0; k],
+            scan: Scan {
+                down_by_cause: vec![0; causes],
+                ..Scan::default()
+            },
+            flows_for: None,
+            cap_sum,
+            design_sum,
+            derate_modes: (0..spec.failures.len())
+                .filter(|&m| matches!(spec.failures[m].effect, Effect::Derate(_)))
+                .collect(),
+            kept_sum: (0, 0, 0.0),
+            work: Work::default(),
         }
     }
 
@@ -98,44 +198,219 @@ impl CircuitState {
         s.last_h = now_h;
     }
 
-    /// Recomputes `cap` and `up` from its trains.
-    pub fn recount(&mut self, spec: &CircuitSpec, trains: &[Train], derate_of: impl Fn(&Train) -> f64) {
-        let mine = &trains[self.first as usize..(self.first + spec.trains) as usize];
-        self.up = mine.iter().filter(|t| t.up()).count() as u32;
-        self.cap = mine
-            .iter()
-            .filter(|t| t.up())
-            .map(|t| spec.design_rate * derate_of(t))
-            .sum();
+    /// Its trains.
+    fn mine<'t>(&self, spec: &CircuitSpec, trains: &'t [Train]) -> &'t [Train] {
+        &trains[self.first as usize..(self.first + spec.trains) as usize]
     }
 
-    /// Shares `rate` among its up trains by its dispatch rule, respecting each train's maximum
-    /// and the turndown (fewer trains run when an even share would fall below it).
-    pub fn allocate(&mut self, spec: &CircuitSpec, trains: &[Train], max_of: impl Fn(&Train) -> f64) {
+    /// Rescans its trains (call when one changed) and recomputes `cap` and `up`.
+    pub fn rescan(&mut self, spec: &CircuitSpec, trains: &[Train]) {
         let mine = &trains[self.first as usize..(self.first + spec.trains) as usize];
-        self.train_rate.iter_mut().for_each(|r| *r = 0.0);
-        if self.rate <= 0.0 {
+        let scan = &mut self.scan;
+        scan.up = 0;
+        scan.down = 0;
+        scan.derated_up = 0;
+        scan.down_by_cause.iter_mut().for_each(|n| *n = 0);
+        scan.special.clear();
+        for t in mine {
+            if !t.up() {
+                scan.down += 1;
+                scan.down_by_cause[t.stop_cause.0 as usize] += 1;
+                continue;
+            }
+            let rank = scan.up;
+            scan.up += 1;
+            if self.derate_modes.iter().any(|&m| t.derates[m] > 0) {
+                scan.derated_up += 1;
+            }
+            let plain = !t.diverted
+                && t.restart_purity == [None; 2]
+                && t.bypassed[0] == 0
+                && t.bypassed[1] == 0;
+            if plain {
+                continue;
+            }
+            let mut special = Special {
+                rank,
+                diverted: t.diverted,
+                restart: [0.0; 2],
+                bypass: [0.0; 2],
+            };
+            for o in 0..2 {
+                let design = 1.0 - spec.purity.design[o];
+                let by = bypass_impurity(spec, t, o).unwrap_or(design);
+                let rs = t.restart_purity[o].map_or(design, |p| 1.0 - p);
+                special.restart[o] = (rs - design).max(0.0);
+                special.bypass[o] = (by - design).max(0.0);
+            }
+            let adds = special
+                .restart
+                .iter()
+                .chain(&special.bypass)
+                .any(|&x| x > 0.0);
+            if special.diverted || adds {
+                scan.special.push(special);
+            }
+        }
+        self.up = scan.up;
+        self.cap = if scan.derated_up == 0 {
+            self.cap_sum[scan.up as usize]
+        } else {
+            mine.iter()
+                .filter(|t| t.up())
+                .map(|t| spec.design_rate * train_max(spec, t).0)
+                .sum()
+        };
+        self.flows_for = None;
+    }
+
+    /// Sets the train shares, outlet purities and loss rates for the current rate and limit,
+    /// unless they are already set for them and the trains did not change since.
+    pub fn set_flows(&mut self, spec: &CircuitSpec, trains: &[Train]) {
+        let key = (self.rate.to_bits(), self.limit);
+        if self.flows_for == Some(key) {
             return;
         }
+        self.flows_for = Some(key);
+        if self.scan.derated_up == 0 && spec.dispatch == Dispatch::Even {
+            self.set_flows_even(spec);
+        } else {
+            self.allocate(spec, trains);
+            self.set_purities(spec, trains);
+            self.set_losses(spec, trains);
+        }
+    }
+
+    /// The number of trains to run at `rate` (the first up ones): all up trains, or fewer
+    /// when an even share would fall below the turndown.
+    fn active(&self, spec: &CircuitSpec) -> usize {
         let min = spec.min_rate * spec.design_rate;
         let mut active = self.up as usize;
         if min > 0.0 && self.rate < min * active as f64 {
             active = ((self.rate / min).floor() as usize).clamp(1, active.max(1));
         }
-        let ids: Vec<usize> = (0..mine.len()).filter(|&k| mine[k].up()).take(active).collect();
-        let caps: Vec<f64> = ids.iter().map(|&k| spec.design_rate * max_of(&mine[k])).collect();
-        let shares = match spec.dispatch {
-            Dispatch::Even => water_fill(&caps, self.rate),
-            Dispatch::Fill => fill(&caps, self.rate),
+        active.min(self.up as usize)
+    }
+
+    /// [`set_flows`](Self::set_flows) when every up train has the same maximum and dispatch is
+    /// even: the same results as the general code, term by term.
+    fn set_flows_even(&mut self, spec: &CircuitSpec) {
+        // Shares: water filling of n equal caps gives each the least of the cap and rate / n.
+        let (n, share) = if self.rate > 0.0 {
+            let n = self.active(spec);
+            let cap = spec.design_rate * spec.max_rate;
+            let left = self.rate.min(self.cap_sum[n]);
+            if n > 0 && left > 0.0 {
+                let share = left / n as f64;
+                (n, if cap <= share { cap } else { share })
+            } else {
+                (0, 0.0)
+            }
+        } else {
+            (0, 0.0)
         };
-        for (k, r) in ids.into_iter().zip(shares) {
+        // Purities.
+        self.diverted = [0.0; 2];
+        self.impurity = [[0.0; 3]; 2];
+        if self.rate > 0.0 {
+            let running = |s: &&Special| (s.rank as usize) < n;
+            let diverting = self
+                .scan
+                .special
+                .iter()
+                .filter(running)
+                .filter(|s| s.diverted)
+                .count();
+            let kept = self.sum_of_equal(share, n - diverting);
+            let div = sum_of_equal(share, diverting);
+            for o in 0..2 {
+                let design = 1.0 - spec.purity.design[o];
+                let (mut restart, mut bypass) = (0.0, 0.0);
+                for s in self
+                    .scan
+                    .special
+                    .iter()
+                    .filter(running)
+                    .filter(|s| !s.diverted)
+                {
+                    restart += share * s.restart[o];
+                    bypass += share * s.bypass[o];
+                }
+                self.diverted[o] = div / self.rate;
+                if kept > 0.0 {
+                    self.impurity[o] = [design, restart / kept, bypass / kept];
+                }
+            }
+        }
+        // Losses: down trains lose their design rate to their stop's cause.
+        self.loss_rate.iter_mut().for_each(|l| *l = 0.0);
+        for (cause, &count) in self.scan.down_by_cause.iter().enumerate() {
+            if count > 0 {
+                self.loss_rate[cause] = self.design_sum[count as usize];
+            }
+        }
+        let explained = self.design_sum[self.scan.down as usize];
+        self.add_rest(spec, explained);
+    }
+
+    /// `share` added `n` times from 0, remembered for the next call.
+    fn sum_of_equal(&mut self, share: f64, n: usize) -> f64 {
+        let (bits, count, sum) = self.kept_sum;
+        if bits == share.to_bits() && count == n {
+            return sum;
+        }
+        let sum = sum_of_equal(share, n);
+        self.kept_sum = (share.to_bits(), n, sum);
+        sum
+    }
+
+    /// What remains of the installed design rate after the rate and the `explained` losses, to
+    /// what limits the circuit (or a negative catch-up).
+    fn add_rest(&mut self, spec: &CircuitSpec, explained: f64) {
+        let modes = spec.failures.len();
+        let d = spec.design_rate;
+        let rest = d * f64::from(spec.trains) - self.rate - explained;
+        let cause = if rest < 0.0 {
+            fixed::CATCH_UP
+        } else {
+            self.limit.unwrap_or(fixed::UNDERFED)
+        };
+        if rest != 0.0 {
+            self.loss_rate[modes + cause as usize] += rest;
+        }
+    }
+
+    /// Shares `rate` among its up trains by its dispatch rule, respecting each train's maximum
+    /// and the turndown (fewer trains run when an even share would fall below it).
+    fn allocate(&mut self, spec: &CircuitSpec, trains: &[Train]) {
+        let mine = self.mine(spec, trains);
+        self.train_rate.iter_mut().for_each(|r| *r = 0.0);
+        if self.rate <= 0.0 {
+            return;
+        }
+        let active = self.active(spec);
+        let w = &mut self.work;
+        w.ids.clear();
+        w.ids
+            .extend((0..mine.len()).filter(|&k| mine[k].up()).take(active));
+        w.caps.clear();
+        w.caps.extend(
+            w.ids
+                .iter()
+                .map(|&k| spec.design_rate * train_max(spec, &mine[k]).0),
+        );
+        match spec.dispatch {
+            Dispatch::Even => water_fill_into(&w.caps, self.rate, &mut w.shares, &mut w.open),
+            Dispatch::Fill => fill_into(&w.caps, self.rate, &mut w.shares),
+        }
+        for (&k, &r) in w.ids.iter().zip(&w.shares) {
             self.train_rate[k] = r;
         }
     }
 
     /// Sets the outlet impurities and diverted fractions from the trains' states.
-    pub fn set_purities(&mut self, spec: &CircuitSpec, trains: &[Train]) {
-        let mine = &trains[self.first as usize..(self.first + spec.trains) as usize];
+    fn set_purities(&mut self, spec: &CircuitSpec, trains: &[Train]) {
+        let mine = self.mine(spec, trains);
         self.diverted = [0.0; 2];
         self.impurity = [[0.0; 3]; 2];
         if self.rate <= 0.0 {
@@ -168,9 +443,8 @@ impl CircuitState {
     /// Sets the loss rates by cause: down trains lose their design rate to the cause of their
     /// stop, derated trains the part of design they cannot run, and what remains of the
     /// installed design rate to what limits the circuit (or a negative catch-up).
-    pub fn set_losses(&mut self, spec: &CircuitSpec, trains: &[Train], max_of: impl Fn(&Train) -> (f64, Option<u16>)) {
-        let modes = spec.failures.len();
-        let mine = &trains[self.first as usize..(self.first + spec.trains) as usize];
+    fn set_losses(&mut self, spec: &CircuitSpec, trains: &[Train]) {
+        let mine = self.mine(spec, trains);
         self.loss_rate.iter_mut().for_each(|l| *l = 0.0);
         let d = spec.design_rate;
         let mut explained = 0.0;
@@ -178,28 +452,29 @@ impl CircuitState {
             if !t.up() {
                 self.loss_rate[t.stop_cause.0 as usize] += d;
                 explained += d;
-            } else if let (m, Some(mode)) = max_of(t) {
+            } else if let (m, Some(mode)) = train_max(spec, t) {
                 if m < 1.0 {
                     self.loss_rate[mode as usize] += d * (1.0 - m);
                     explained += d * (1.0 - m);
                 }
             }
         }
-        let rest = d * f64::from(spec.trains) - self.rate - explained;
-        let cause = if rest < 0.0 {
-            fixed::CATCH_UP
-        } else {
-            self.limit.unwrap_or(fixed::UNDERFED)
-        };
-        if rest != 0.0 {
-            self.loss_rate[modes + cause as usize] += rest;
-        }
+        self.add_rest(spec, explained);
     }
 
     /// The cause index of a fixed cause in this circuit's tables.
     pub fn fixed_cause(spec: &CircuitSpec, f: u16) -> Cause {
         Cause(spec.failures.len() as u16 + f)
     }
+}
+
+/// `x` added `n` times, one by one, from 0.
+fn sum_of_equal(x: f64, n: usize) -> f64 {
+    let mut sum = 0.0;
+    for _ in 0..n {
+        sum += x;
+    }
+    sum
 }
 
 /// The impurity of outlet `o` of a train with bypassed stages, if any are bypassed.
@@ -219,37 +494,55 @@ fn bypass_impurity(spec: &CircuitSpec, t: &Train, o: usize) -> Option<f64> {
 /// Equal shares of `total` up to each maximum; what a capped train cannot take goes to the
 /// others equally.
 pub fn water_fill(caps: &[f64], total: f64) -> Vec<f64> {
-    let mut out = vec![0.0; caps.len()];
-    let mut open: Vec<usize> = (0..caps.len()).collect();
+    let mut out = Vec::new();
+    water_fill_into(caps, total, &mut out, &mut Vec::new());
+    out
+}
+
+/// [`water_fill`] into `out`, with `open` as a work buffer.
+fn water_fill_into(caps: &[f64], total: f64, out: &mut Vec<f64>, open: &mut Vec<usize>) {
+    out.clear();
+    out.resize(caps.len(), 0.0);
+    open.clear();
+    open.extend(0..caps.len());
     let mut left = total.min(caps.iter().sum());
     while !open.is_empty() && left > 0.0 {
         let share = left / open.len() as f64;
-        let capped: Vec<usize> = open.iter().copied().filter(|&k| caps[k] <= share).collect();
-        if capped.is_empty() {
-            for &k in &open {
+        if !open.iter().any(|&k| caps[k] <= share) {
+            for &k in open.iter() {
                 out[k] = share;
             }
             break;
         }
-        for &k in &capped {
-            out[k] = caps[k];
-            left -= caps[k];
-        }
-        open.retain(|k| !capped.contains(k));
+        // The capped ones take their caps, in order; the others stay open.
+        open.retain(|&k| {
+            if caps[k] <= share {
+                out[k] = caps[k];
+                left -= caps[k];
+                false
+            } else {
+                true
+            }
+        });
     }
-    out
 }
 
 /// `total` given to each train in order, up to its maximum.
 pub fn fill(caps: &[f64], total: f64) -> Vec<f64> {
+    let mut out = Vec::new();
+    fill_into(caps, total, &mut out);
+    out
+}
+
+/// [`fill`] into `out`.
+fn fill_into(caps: &[f64], total: f64, out: &mut Vec<f64>) {
     let mut left = total;
-    caps.iter()
-        .map(|&c| {
-            let r = c.min(left).max(0.0);
-            left -= r;
-            r
-        })
-        .collect()
+    out.clear();
+    out.extend(caps.iter().map(|&c| {
+        let r = c.min(left).max(0.0);
+        left -= r;
+        r
+    }));
 }
 
 #[cfg(test)]

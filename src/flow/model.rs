@@ -361,9 +361,11 @@ impl Model for Flow<'_> {
                 version,
             } => self.on_restart_end(train, outlet, version),
             Ev::Tank { tank, version } => {
-                if self.tanks[tank as usize].version != version {
+                let t = &mut self.tanks[tank as usize];
+                if t.version != version {
                     return;
                 }
+                t.pending = None;
                 self.solve(sched);
                 if self.check_level_switches(sched) {
                     self.solve(sched);
@@ -410,36 +412,36 @@ impl Flow<'_> {
         if self.products[s].version != version {
             return false;
         }
+        self.products[s].pending = None;
         self.advance_all();
-        let batch = self.products[s].close();
-        if batch.on_spec {
-            self.finish_batch(s, batch.mass, sched);
+        let on_spec = self.products[s].close_in_place();
+        if on_spec {
+            match self.finishing.as_mut() {
+                Some(f) => {
+                    let mass = self.products[s].closed.clone();
+                    match f.busy.iter().position(Option::is_none) {
+                        Some(slot) => {
+                            let t = f.sampler.sample(&mut f.rng).max(0.0);
+                            f.busy[slot] = Some((s, mass));
+                            sched.schedule_in(t, Ev::Finished { slot: slot as u32 });
+                        }
+                        None => f.queue.push_back((s, mass)),
+                    }
+                }
+                None => self.products[s].sell_closed(),
+            }
         } else if let Some(t) = self.recycle_to[s] {
-            self.recycled_t += batch.mass.iter().sum::<f64>();
-            self.tanks[t].add(&batch.mass);
+            let mass = &self.products[s].closed;
+            self.recycled_t += mass.iter().sum::<f64>();
+            self.tanks[t].add(mass);
         } else {
+            let mass = &self.products[s].closed;
             self.scrapped
                 .iter_mut()
-                .zip(&batch.mass)
+                .zip(mass)
                 .for_each(|(a, m)| *a += m);
         }
         true
-    }
-
-    /// An on-spec batch goes to the finishing unit, or is sold at once without one.
-    fn finish_batch(&mut self, s: usize, mass: Vec<f64>, sched: &mut Scheduler<Ev>) {
-        let Some(f) = self.finishing.as_mut() else {
-            self.products[s].sell(&mass);
-            return;
-        };
-        match f.busy.iter().position(Option::is_none) {
-            Some(slot) => {
-                let t = f.sampler.sample(&mut f.rng).max(0.0);
-                f.busy[slot] = Some((s, mass));
-                sched.schedule_in(t, Ev::Finished { slot: slot as u32 });
-            }
-            None => f.queue.push_back((s, mass)),
-        }
     }
 
     /// A finishing slot is done: its batch is sold, the next waiting batch starts.

@@ -12,14 +12,19 @@
 //! Limits pass down the flowsheet through empty tanks and up through full ones; circuits are
 //! visited in flow order and the visit repeats until no rate changes (the dependencies through
 //! empty and full tanks form no cycle, so this settles in a few passes; a cap on passes keeps
-//! it finite whatever happens).
+//! it finite whatever happens). Only a full tank makes a circuit depend on circuits after it
+//! (what its consumer and other feeders take); with no full tank, one pass settles every rate.
+//!
+//! A solve allocates nothing; circuits recompute their train shares, purities and losses only
+//! when their trains, rate or limit changed (see [`super::circuit`]), and a tank's or product's
+//! pending event is kept when its new time is the same (no stale copy left in the queue).
 
 use super::event::Ev;
 use super::model::{Flow, tank_of};
 use super::spec::{Outlet, PlantSpec};
 use super::tank::Mode;
-use super::train::{Train, fixed};
-use crate::engine::Scheduler;
+use super::train::fixed;
+use crate::engine::{Scheduler, SimTime};
 
 /// An idled circuit resumes once its source holds this many hours of its turndown flow.
 pub const RESUME_HOURS: f64 = 8.0;
@@ -36,6 +41,8 @@ pub struct Scratch {
     product_impurity: Vec<[f64; 3]>,
     /// Per tank: recycled diverted liquor flowing back, per element, t/h.
     recycle_in: Vec<Vec<f64>>,
+    /// Per tank: the circuits with an outlet into it, in circuit order, with which outlets.
+    feeders: Vec<Vec<(usize, [bool; 2])>>,
 }
 
 impl Scratch {
@@ -44,29 +51,24 @@ impl Scratch {
         let e = spec.elements();
         let p = spec.parts();
         let tanks = p.tanks.len() + 1;
+        let mut feeders = vec![Vec::new(); tanks];
+        for (c, cs) in p.circuits.iter().enumerate() {
+            for (t, into) in feeders.iter_mut().enumerate().skip(1) {
+                let outs = cs.outlets.map(|o| o == Outlet::Tank(t - 1));
+                if outs.contains(&true) {
+                    into.push((c, outs));
+                }
+            }
+        }
         Scratch {
             tank_in: vec![vec![0.0; e]; tanks],
             comp: vec![vec![0.0; e]; p.circuits.len()],
             product_in: vec![vec![0.0; e]; p.products.len()],
             product_impurity: vec![[0.0; 3]; p.products.len()],
             recycle_in: vec![vec![0.0; e]; tanks],
+            feeders,
         }
     }
-}
-
-/// A train's maximum as a multiple of design, and the derate mode holding it down (if any).
-pub(super) fn train_max(spec: &super::spec::CircuitSpec, t: &Train) -> (f64, Option<u16>) {
-    let mut best = (spec.max_rate, None);
-    for (m, &n) in t.derates.iter().enumerate() {
-        if n > 0 {
-            if let super::spec::Effect::Derate(x) = spec.failures[m].effect {
-                if x < best.0 {
-                    best = (x, Some(m as u16));
-                }
-            }
-        }
-    }
-    best
 }
 
 impl Flow<'_> {
@@ -85,13 +87,12 @@ impl Flow<'_> {
         self.track_drift();
     }
 
-    /// Recounts the capacity of circuits whose trains changed.
+    /// Rescans the circuits whose trains changed.
     fn recount_dirty(&mut self) {
         let parts = self.spec.parts();
         for c in 0..self.circuits.len() {
             if self.dirty[c] {
-                let spec = &parts.circuits[c];
-                self.circuits[c].recount(spec, &self.trains, |t| train_max(spec, t).0);
+                self.circuits[c].rescan(&parts.circuits[c], &self.trains);
             }
         }
     }
@@ -116,11 +117,14 @@ impl Flow<'_> {
         want.min(self.tanks[self.source_tank(c)].capacity)
     }
 
-    /// Circuit feed rates: passes in flow order until none changes.
+    /// Circuit feed rates: passes in flow order until none changes. Without a full tank a pass
+    /// reads nothing it has not set itself before (feeders come first in flow order), so a
+    /// second pass would find what the first one did and is skipped.
     fn settle_rates(&mut self) {
         let passes = 2 * self.circuits.len() + 4;
+        let backward = self.tanks.iter().any(|t| t.mode == Mode::Full);
         for _ in 0..passes {
-            if !self.rate_pass() {
+            if !self.rate_pass() || !backward {
                 break;
             }
         }
@@ -133,7 +137,10 @@ impl Flow<'_> {
         for v in &mut self.scratch.tank_in {
             v.iter_mut().for_each(|x| *x = 0.0);
         }
-        for (x, f) in self.scratch.tank_in[0].iter_mut().zip(&parts.feed.composition) {
+        for (x, f) in self.scratch.tank_in[0]
+            .iter_mut()
+            .zip(&parts.feed.composition)
+        {
             *x = feed_in * f;
         }
         let mut changed = false;
@@ -190,7 +197,9 @@ impl Flow<'_> {
         let inflow = &self.scratch.tank_in[s];
         let total: f64 = inflow.iter().sum();
         if total > 0.0 {
-            comp.iter_mut().zip(inflow).for_each(|(x, v)| *x = v / total);
+            comp.iter_mut()
+                .zip(inflow)
+                .for_each(|(x, v)| *x = v / total);
         } else {
             let design = &self.spec.parts().circuits[c].design_composition;
             comp.copy_from_slice(design);
@@ -238,21 +247,21 @@ impl Flow<'_> {
             Mode::Over => 0.0,
             Mode::Full => {
                 let out = self.consumer[t].map_or(0.0, |k| self.circuits[k].rate);
-                let parts = self.spec.parts();
-                let others: f64 = (0..self.circuits.len())
-                    .filter(|&f| f != c)
-                    .map(|f| {
-                        let spec = &parts.circuits[f];
-                        let st = &self.circuits[f];
-                        let a = st.share_a;
-                        spec.outlets
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, o)| **o == Outlet::Tank(t - 1))
-                            .map(|(o, _)| st.rate * if o == 0 { a } else { 1.0 - a })
-                            .sum::<f64>()
-                    })
-                    .sum();
+                // Summed as iterator sums (from -0.0), per feeder and over feeders; circuits
+                // that do not feed the tank would add -0.0, which changes nothing.
+                let mut others = -0.0;
+                for &(f, outs) in &self.scratch.feeders[t] {
+                    if f == c {
+                        continue;
+                    }
+                    let st = &self.circuits[f];
+                    let a = st.share_a;
+                    let mut into = -0.0;
+                    for (o, _) in outs.iter().enumerate().filter(|(_, to)| **to) {
+                        into += st.rate * if o == 0 { a } else { 1.0 - a };
+                    }
+                    others += into;
+                }
                 (out - others).max(0.0)
             }
             _ => f64::INFINITY,
@@ -263,40 +272,33 @@ impl Flow<'_> {
     /// flows of every tank and product.
     fn assign_flows(&mut self) {
         let parts = self.spec.parts();
-        for v in self.scratch.product_in.iter_mut().chain(&mut self.scratch.recycle_in) {
+        for v in self
+            .scratch
+            .product_in
+            .iter_mut()
+            .chain(&mut self.scratch.recycle_in)
+        {
             v.iter_mut().for_each(|x| *x = 0.0);
         }
-        self.scratch.product_impurity.iter_mut().for_each(|x| *x = [0.0; 3]);
+        self.scratch
+            .product_impurity
+            .iter_mut()
+            .for_each(|x| *x = [0.0; 3]);
         self.scrap_rate.iter_mut().for_each(|x| *x = 0.0);
         for c in 0..self.circuits.len() {
-            let spec = &parts.circuits[c];
-            let st = &mut self.circuits[c];
-            st.allocate(spec, &self.trains, |t| train_max(spec, t).0);
-            st.set_purities(spec, &self.trains);
-            st.set_losses(spec, &self.trains, |t| train_max(spec, t));
+            self.circuits[c].set_flows(&parts.circuits[c], &self.trains);
             self.dirty[c] = false;
             self.route_outlets(c);
         }
-        let feed_in = self.feed_inflow_settled();
+        let feed_in = self.feed_inflow();
         self.feed.accepted_rate = feed_in;
         for t in 0..self.tanks.len() {
-            let mut inflow = self.scratch.tank_in[t].clone();
-            if t == 0 {
-                for (x, f) in inflow.iter_mut().zip(&parts.feed.composition) {
-                    *x = feed_in * f;
-                }
-            }
-            self.set_tank_rates(t, inflow);
+            self.set_tank_rates(t, feed_in);
         }
         for (p, product) in self.products.iter_mut().enumerate() {
             product.in_rate.copy_from_slice(&self.scratch.product_in[p]);
             product.impurity_rate = self.scratch.product_impurity[p];
         }
-    }
-
-    /// The feed accepted once the feed tank's consumer rate is settled, t/h.
-    fn feed_inflow_settled(&self) -> f64 {
-        self.feed_inflow()
     }
 
     /// Sends circuit `c`'s outlet flows to their tanks (already in the scratch inflows) and
@@ -306,7 +308,9 @@ impl Flow<'_> {
         let st = &self.circuits[c];
         let rate = st.rate;
         for (o, outlet) in spec.outlets.iter().enumerate() {
-            let Outlet::Product(p) = *outlet else { continue };
+            let Outlet::Product(p) = *outlet else {
+                continue;
+            };
             let keep = 1.0 - st.diverted[o];
             let mut flow = 0.0;
             for e in 0..spec.split_to_a.len() {
@@ -324,49 +328,70 @@ impl Flow<'_> {
                     }
                 }
             }
-            for (acc, imp) in self.scratch.product_impurity[p].iter_mut().zip(st.impurity[o]) {
+            for (acc, imp) in self.scratch.product_impurity[p]
+                .iter_mut()
+                .zip(st.impurity[o])
+            {
                 *acc += flow * imp;
             }
         }
     }
 
-    /// Sets tank `t`'s inflow (plus recycled liquor) and its outflow to its consumer.
-    fn set_tank_rates(&mut self, t: usize, mut inflow: Vec<f64>) {
+    /// Sets tank `t`'s inflow (plus recycled liquor) and its outflow to its consumer; the feed
+    /// tank takes `feed_in` t/h of feed.
+    fn set_tank_rates(&mut self, t: usize, feed_in: f64) {
+        let composition = &self.spec.parts().feed.composition;
+        let tank_in = &self.scratch.tank_in[t];
+        let inflow = |e: usize| {
+            if t == 0 {
+                feed_in * composition[e]
+            } else {
+                tank_in[e]
+            }
+        };
         let consumer = self.consumer[t];
-        let tank = &mut self.tanks[t];
+        let recycle = &self.scratch.recycle_in[t];
         let out_total = consumer.map_or(0.0, |c| self.circuits[c].rate);
-        let in_total: f64 = inflow.iter().sum();
-        let mut out = vec![0.0; inflow.len()];
+        let in_total: f64 = (0..recycle.len()).map(inflow).sum();
+        let tank = &mut self.tanks[t];
         if tank.mode == Mode::Empty && in_total > 0.0 {
             // Pass-through: exactly what flows in, scaled if the consumer takes less.
             let f = (out_total / in_total).min(1.0);
-            out.iter_mut().zip(&inflow).for_each(|(o, i)| *o = i * f);
+            for (e, o) in tank.out_rate.iter_mut().enumerate() {
+                *o = inflow(e) * f;
+            }
         } else if let Some(c) = consumer {
-            out.iter_mut()
-                .zip(&self.scratch.comp[c])
-                .for_each(|(o, x)| *o = out_total * x);
+            for (o, x) in tank.out_rate.iter_mut().zip(&self.scratch.comp[c]) {
+                *o = out_total * x;
+            }
+        } else {
+            tank.out_rate.iter_mut().for_each(|o| *o = 0.0);
         }
-        inflow
-            .iter_mut()
-            .zip(&self.scratch.recycle_in[t])
-            .for_each(|(i, r)| *i += r);
-        tank.in_rate = inflow;
-        tank.out_rate = out;
+        for (e, i) in tank.in_rate.iter_mut().enumerate() {
+            *i = inflow(e) + recycle[e];
+        }
     }
 
-    /// Schedules each tank's and product's next event.
+    /// Schedules each tank's and product's next event. A pending event due at the same time
+    /// stays (same version); otherwise the version moves on and the old event goes stale.
     fn reschedule(&mut self, sched: &mut Scheduler<Ev>) {
+        let now = sched.now().hours();
         for t in 0..self.tanks.len() {
             let watch = self.consumer[t]
                 .filter(|&c| self.circuits[c].idle)
                 .map(|c| self.resume_level(c))
                 .or_else(|| self.line_watch(t));
             let tank = &mut self.tanks[t];
+            let at = tank.next_event_in(watch).map(|dt| now + dt);
+            if at.map(f64::to_bits) == tank.pending.map(f64::to_bits) {
+                continue;
+            }
             tank.version += 1;
-            if let Some(dt) = tank.next_event_in(watch) {
+            tank.pending = at;
+            if let Some(at) = at {
                 let version = tank.version;
-                sched.schedule_in(
-                    dt,
+                sched.schedule_at(
+                    SimTime::from_hours(at),
                     Ev::Tank {
                         tank: t as u32,
                         version,
@@ -375,10 +400,15 @@ impl Flow<'_> {
             }
         }
         for (p, product) in self.products.iter_mut().enumerate() {
+            let at = product.next_batch_in().map(|dt| now + dt);
+            if at.map(f64::to_bits) == product.pending.map(f64::to_bits) {
+                continue;
+            }
             product.version += 1;
-            if let Some(dt) = product.next_batch_in() {
-                sched.schedule_in(
-                    dt,
+            product.pending = at;
+            if let Some(at) = at {
+                sched.schedule_at(
+                    SimTime::from_hours(at),
                     Ev::Batch {
                         product: p as u32,
                         version: product.version,
@@ -407,7 +437,8 @@ impl Flow<'_> {
                 .map(|(a, b)| (a - b).abs())
                 .fold(0.0, f64::max);
             if d > self.drift[c].0 {
-                self.drift[c] = (d, comp.clone());
+                self.drift[c].0 = d;
+                self.drift[c].1.copy_from_slice(comp);
             }
         }
     }

@@ -35,6 +35,10 @@ pub struct Product {
     pub last_h: f64,
     /// Version of its pending batch event.
     pub version: u32,
+    /// Time of its pending batch event, hours, if one is pending.
+    pub pending: Option<f64>,
+    /// Element masses of the batch closed last, t REO.
+    pub closed: Vec<f64>,
     /// Totals since time 0.
     pub totals: ProductTotals,
 }
@@ -80,6 +84,8 @@ impl Product {
             impurity_rate: [0.0; 3],
             last_h: 0.0,
             version: 0,
+            pending: None,
+            closed: vec![0.0; elements],
             totals: ProductTotals {
                 on_spec: vec![0.0; elements],
                 off_spec: vec![0.0; elements],
@@ -121,9 +127,23 @@ impl Product {
 
     /// Closes the open batch (call when it is full), judges it and starts a new one.
     pub fn close(&mut self) -> Batch {
+        let on_spec = self.close_in_place();
+        Batch {
+            mass: self.closed.clone(),
+            on_spec,
+        }
+    }
+
+    /// [`close`](Self::close) without allocating: the closed batch's masses are left in
+    /// [`closed`](Self::closed); returns whether it is on spec.
+    pub fn close_in_place(&mut self) -> bool {
         let total = self.open_t();
         let impurity: f64 = self.impurity.iter().sum();
-        let purity = if total > 0.0 { 1.0 - impurity / total } else { 1.0 };
+        let purity = if total > 0.0 {
+            1.0 - impurity / total
+        } else {
+            1.0
+        };
         let on_spec = self.min_purity.is_none_or(|m| purity >= m);
         let t = &mut self.totals;
         t.batches += 1;
@@ -139,12 +159,16 @@ impl Product {
                 t.off_spec_bypass_t += total;
             }
         }
-        let batch = Batch {
-            mass: std::mem::replace(&mut self.mass, vec![0.0; self.in_rate.len()]),
-            on_spec,
-        };
+        std::mem::swap(&mut self.mass, &mut self.closed);
+        self.mass.iter_mut().for_each(|m| *m = 0.0);
         self.impurity = [0.0; 3];
-        batch
+        on_spec
+    }
+
+    /// Counts the batch closed last as sold (no finishing unit).
+    pub fn sell_closed(&mut self) {
+        let on = &mut self.totals.on_spec;
+        on.iter_mut().zip(&self.closed).for_each(|(o, m)| *o += m);
     }
 
     /// Counts a sold batch (after finishing, if any).

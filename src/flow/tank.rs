@@ -50,6 +50,8 @@ pub struct Tank {
     pub mode: Mode,
     /// Version of the pending level event (older events are stale).
     pub version: u32,
+    /// Time of the pending level event, hours, if one is pending.
+    pub pending: Option<f64>,
 }
 
 impl Tank {
@@ -67,6 +69,7 @@ impl Tank {
             empty_h: 0.0,
             mode: Mode::Empty,
             version: 0,
+            pending: None,
         }
     }
 
