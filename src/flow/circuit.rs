@@ -62,8 +62,10 @@ pub struct CircuitState {
 }
 
 /// What a scan of a circuit's trains found.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 struct Scan {
+    /// Each train's part in the totals below, as last scanned.
+    parts: Vec<Part>,
     /// Up trains.
     up: u32,
     /// Down trains.
@@ -76,11 +78,21 @@ struct Scan {
     special: Vec<Special>,
 }
 
+/// What one train adds to a circuit's scan.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Part {
+    /// Down, with the cause of its stop.
+    Down(u16),
+    /// Up: whether a derate holds it below the circuit's maximum, and what it diverts or adds
+    /// to the impurity.
+    Up(bool, Option<Special>),
+}
+
 /// An up train whose liquor is diverted or adds impurity.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Special {
-    /// Up trains before it.
-    rank: u32,
+    /// Index of the train in its circuit.
+    k: u32,
     /// Its product liquor is diverted.
     diverted: bool,
     /// Excess impurity over design from a restart transient, per outlet.
@@ -89,9 +101,37 @@ struct Special {
     bypass: [f64; 2],
 }
 
+impl Scan {
+    /// Adds (`sign` 1) or removes (`sign` -1) a train's part.
+    fn count(&mut self, part: Part, sign: i32) {
+        let add = |n: &mut u32| *n = n.wrapping_add_signed(sign);
+        match part {
+            Part::Down(cause) => {
+                add(&mut self.down);
+                add(&mut self.down_by_cause[cause as usize]);
+            }
+            Part::Up(derated, special) => {
+                add(&mut self.up);
+                if derated {
+                    add(&mut self.derated_up);
+                }
+                if let Some(sp) = special {
+                    let at = self.special.partition_point(|s| s.k < sp.k);
+                    if sign > 0 {
+                        self.special.insert(at, sp);
+                    } else {
+                        self.special.remove(at);
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Buffers of the general sharing code.
 #[derive(Debug, Clone, Default)]
 struct Work {
+    running: Vec<bool>,
     ids: Vec<usize>,
     caps: Vec<f64>,
     shares: Vec<f64>,
@@ -203,58 +243,79 @@ impl CircuitState {
         &trains[self.first as usize..(self.first + spec.trains) as usize]
     }
 
-    /// Rescans its trains (call when one changed) and recomputes `cap` and `up`.
+    /// What train `t` (index `k` in the circuit) adds to the scan.
+    fn part(&self, spec: &CircuitSpec, t: &Train, k: usize) -> Part {
+        if !t.up() {
+            return Part::Down(t.stop_cause.0);
+        }
+        let derated = self.derate_modes.iter().any(|&m| t.derates[m] > 0);
+        let plain = !t.diverted
+            && t.restart_purity == [None; 2]
+            && t.bypassed[0] == 0
+            && t.bypassed[1] == 0;
+        if plain {
+            return Part::Up(derated, None);
+        }
+        let mut special = Special {
+            k: k as u32,
+            diverted: t.diverted,
+            restart: [0.0; 2],
+            bypass: [0.0; 2],
+        };
+        for o in 0..2 {
+            let design = 1.0 - spec.purity.design[o];
+            let by = bypass_impurity(spec, t, o).unwrap_or(design);
+            let rs = t.restart_purity[o].map_or(design, |p| 1.0 - p);
+            special.restart[o] = (rs - design).max(0.0);
+            special.bypass[o] = (by - design).max(0.0);
+        }
+        let adds = special
+            .restart
+            .iter()
+            .chain(&special.bypass)
+            .any(|&x| x > 0.0);
+        Part::Up(derated, (special.diverted || adds).then_some(special))
+    }
+
+    /// Rescans all its trains (call when they changed) and recomputes `cap` and `up`.
     pub fn rescan(&mut self, spec: &CircuitSpec, trains: &[Train]) {
         let mine = &trains[self.first as usize..(self.first + spec.trains) as usize];
-        let scan = &mut self.scan;
+        let mut scan = std::mem::take(&mut self.scan);
         scan.up = 0;
         scan.down = 0;
         scan.derated_up = 0;
         scan.down_by_cause.iter_mut().for_each(|n| *n = 0);
         scan.special.clear();
-        for t in mine {
-            if !t.up() {
-                scan.down += 1;
-                scan.down_by_cause[t.stop_cause.0 as usize] += 1;
-                continue;
-            }
-            let rank = scan.up;
-            scan.up += 1;
-            if self.derate_modes.iter().any(|&m| t.derates[m] > 0) {
-                scan.derated_up += 1;
-            }
-            let plain = !t.diverted
-                && t.restart_purity == [None; 2]
-                && t.bypassed[0] == 0
-                && t.bypassed[1] == 0;
-            if plain {
-                continue;
-            }
-            let mut special = Special {
-                rank,
-                diverted: t.diverted,
-                restart: [0.0; 2],
-                bypass: [0.0; 2],
-            };
-            for o in 0..2 {
-                let design = 1.0 - spec.purity.design[o];
-                let by = bypass_impurity(spec, t, o).unwrap_or(design);
-                let rs = t.restart_purity[o].map_or(design, |p| 1.0 - p);
-                special.restart[o] = (rs - design).max(0.0);
-                special.bypass[o] = (by - design).max(0.0);
-            }
-            let adds = special
-                .restart
-                .iter()
-                .chain(&special.bypass)
-                .any(|&x| x > 0.0);
-            if special.diverted || adds {
-                scan.special.push(special);
-            }
+        scan.parts.clear();
+        for (k, t) in mine.iter().enumerate() {
+            let part = self.part(spec, t, k);
+            scan.parts.push(part);
+            scan.count(part, 1);
         }
-        self.up = scan.up;
-        self.cap = if scan.derated_up == 0 {
-            self.cap_sum[scan.up as usize]
+        self.scan = scan;
+        self.recount(spec, mine);
+    }
+
+    /// Rescans train `k` of the circuit only (call when no other train changed since the last
+    /// scan) and recomputes `cap` and `up`.
+    pub fn rescan_train(&mut self, spec: &CircuitSpec, trains: &[Train], k: usize) {
+        let mine = &trains[self.first as usize..(self.first + spec.trains) as usize];
+        let part = self.part(spec, &mine[k], k);
+        let old = self.scan.parts[k];
+        if part == old {
+            return;
+        }
+        self.scan.count(old, -1);
+        self.scan.count(part, 1);
+        self.scan.parts[k] = part;
+        self.recount(spec, mine);
+    }
+
+    /// `cap` and `up` from the scan; the shares, purities and losses are out of date.
+    fn recount(&mut self, spec: &CircuitSpec, mine: &[Train]) {
+        self.up = self.scan.up;
+        self.cap = if self.scan.derated_up == 0 {
+            self.cap_sum[self.scan.up as usize]
         } else {
             mine.iter()
                 .filter(|t| t.up())
@@ -264,14 +325,23 @@ impl CircuitState {
         self.flows_for = None;
     }
 
+    /// Whether the scan, `cap` and `up` match a full rescan of `trains`.
+    pub fn scan_is_current(&self, spec: &CircuitSpec, trains: &[Train]) -> bool {
+        let mut fresh = self.clone();
+        fresh.rescan(spec, trains);
+        fresh.scan == self.scan && fresh.cap.to_bits() == self.cap.to_bits() && fresh.up == self.up
+    }
+
     /// Sets the train shares, outlet purities and loss rates for the current rate and limit,
     /// unless they are already set for them and the trains did not change since.
-    pub fn set_flows(&mut self, spec: &CircuitSpec, trains: &[Train]) {
+    /// Returns whether the diverted fractions or impurities (what the outlets carry) changed.
+    pub fn set_flows(&mut self, spec: &CircuitSpec, trains: &[Train]) -> bool {
         let key = (self.rate.to_bits(), self.limit);
         if self.flows_for == Some(key) {
-            return;
+            return false;
         }
         self.flows_for = Some(key);
+        let before = (self.diverted, self.impurity);
         if self.scan.derated_up == 0 && spec.dispatch == Dispatch::Even {
             self.set_flows_even(spec);
         } else {
@@ -279,6 +349,10 @@ impl CircuitState {
             self.set_purities(spec, trains);
             self.set_losses(spec, trains);
         }
+        let bits = |(d, i): ([f64; 2], [[f64; 3]; 2])| {
+            (d.map(f64::to_bits), i.map(|x| x.map(f64::to_bits)))
+        };
+        bits(before) != bits((self.diverted, self.impurity))
     }
 
     /// The number of trains to run at `rate` (the first up ones): all up trains, or fewer
@@ -313,26 +387,35 @@ impl CircuitState {
         self.diverted = [0.0; 2];
         self.impurity = [[0.0; 3]; 2];
         if self.rate > 0.0 {
-            let running = |s: &&Special| (s.rank as usize) < n;
-            let diverting = self
-                .scan
-                .special
-                .iter()
-                .filter(running)
-                .filter(|s| s.diverted)
-                .count();
-            let kept = self.sum_of_equal(share, n - diverting);
+            // The running trains are the first n up ones: all up trains but under turndown.
+            let mut running = std::mem::take(&mut self.work.running);
+            running.clear();
+            if n == self.up as usize {
+                running.resize(self.scan.special.len(), true);
+            } else {
+                let mut up_before = 0;
+                let mut next = self.scan.special.iter().peekable();
+                for (k, part) in self.scan.parts.iter().enumerate() {
+                    if next.peek().is_some_and(|s| s.k as usize == k) {
+                        running.push(up_before < n);
+                        next.next();
+                    }
+                    if let Part::Up(..) = part {
+                        up_before += 1;
+                    }
+                }
+            }
+            let specials = || {
+                let all = self.scan.special.iter().zip(&running);
+                all.filter(|(_, run)| **run).map(|(s, _)| s)
+            };
+            let diverting = specials().filter(|s| s.diverted).count();
+            let kept = sum_of_equal_cached(&mut self.kept_sum, share, n - diverting);
             let div = sum_of_equal(share, diverting);
             for o in 0..2 {
                 let design = 1.0 - spec.purity.design[o];
                 let (mut restart, mut bypass) = (0.0, 0.0);
-                for s in self
-                    .scan
-                    .special
-                    .iter()
-                    .filter(running)
-                    .filter(|s| !s.diverted)
-                {
+                for s in specials().filter(|s| !s.diverted) {
                     restart += share * s.restart[o];
                     bypass += share * s.bypass[o];
                 }
@@ -341,6 +424,7 @@ impl CircuitState {
                     self.impurity[o] = [design, restart / kept, bypass / kept];
                 }
             }
+            self.work.running = running;
         }
         // Losses: down trains lose their design rate to their stop's cause.
         self.loss_rate.iter_mut().for_each(|l| *l = 0.0);
@@ -351,17 +435,6 @@ impl CircuitState {
         }
         let explained = self.design_sum[self.scan.down as usize];
         self.add_rest(spec, explained);
-    }
-
-    /// `share` added `n` times from 0, remembered for the next call.
-    fn sum_of_equal(&mut self, share: f64, n: usize) -> f64 {
-        let (bits, count, sum) = self.kept_sum;
-        if bits == share.to_bits() && count == n {
-            return sum;
-        }
-        let sum = sum_of_equal(share, n);
-        self.kept_sum = (share.to_bits(), n, sum);
-        sum
     }
 
     /// What remains of the installed design rate after the rate and the `explained` losses, to
@@ -466,6 +539,14 @@ impl CircuitState {
     pub fn fixed_cause(spec: &CircuitSpec, f: u16) -> Cause {
         Cause(spec.failures.len() as u16 + f)
     }
+}
+
+/// [`sum_of_equal`], remembered in `memo` (x bits, n, sum) for the next call.
+fn sum_of_equal_cached(memo: &mut (u64, usize, f64), x: f64, n: usize) -> f64 {
+    if memo.0 != x.to_bits() || memo.1 != n {
+        *memo = (x.to_bits(), n, sum_of_equal(x, n));
+    }
+    memo.2
 }
 
 /// `x` added `n` times, one by one, from 0.

@@ -119,6 +119,9 @@ pub struct Flow<'a> {
     pub(super) recycled_t: f64,
     /// Circuits whose trains changed since the last rate solve.
     pub(super) dirty: Vec<bool>,
+    /// The train the event being handled is about, when no other train can change with it
+    /// (and none changed before it): its circuit's scan is updated for it alone.
+    pub(super) touched: Option<u32>,
     /// Scratch for the rate solve.
     pub(super) scratch: super::network::Scratch,
     /// Statistics at the start of the window.
@@ -241,6 +244,7 @@ impl<'a> Flow<'a> {
             spec,
             now: 0.0,
             dirty: vec![true; circuits.len()],
+            touched: None,
             drift: vec![(0.0, vec![0.0; e]); circuits.len()],
             scratch: super::network::Scratch::new(spec),
             circuits,
@@ -350,6 +354,17 @@ impl Model for Flow<'_> {
 
     fn handle(&mut self, event: Ev, sched: &mut Scheduler<Ev>) {
         self.now = sched.now().hours();
+        // Failures, repairs, maintenance and restart windows change their own train only.
+        self.touched = match event {
+            _ if self.dirty.contains(&true) => None,
+            Ev::Fail { clock, .. } | Ev::Repaired { clock } => {
+                Some(self.clocks[clock as usize].train)
+            }
+            Ev::MaintenanceStart { train, .. }
+            | Ev::MaintenanceEnd { train, .. }
+            | Ev::RestartEnd { train, .. } => Some(train),
+            _ => None,
+        };
         let changed = match event {
             Ev::Fail { clock, version } => self.on_fail(clock, version, sched),
             Ev::Repaired { clock } => self.on_repaired(clock, sched),

@@ -43,6 +43,13 @@ pub struct Scratch {
     recycle_in: Vec<Vec<f64>>,
     /// Per tank: the circuits with an outlet into it, in circuit order, with which outlets.
     feeders: Vec<Vec<(usize, [bool; 2])>>,
+    /// What the rates follow from, now and at the last settling (see `settle_signature`).
+    sig: Vec<u64>,
+    settled_sig: Vec<u64>,
+    /// The last settling converged.
+    settled: bool,
+    /// The drift of the current feed compositions has been recorded (in the window).
+    drift_seen: bool,
 }
 
 impl Scratch {
@@ -67,6 +74,10 @@ impl Scratch {
             product_impurity: vec![[0.0; 3]; p.products.len()],
             recycle_in: vec![vec![0.0; e]; tanks],
             feeders,
+            sig: Vec::new(),
+            settled_sig: Vec::new(),
+            settled: false,
+            drift_seen: false,
         }
     }
 }
@@ -81,19 +92,59 @@ impl Flow<'_> {
         }
         self.recount_dirty();
         self.resume_idle();
-        self.settle_rates();
-        self.assign_flows();
+        // The rates follow from the tanks, the feed, the circuits' capacities and idling, and
+        // (through full tanks) from themselves; when none of these changed since the last
+        // settled solve, settling again would find the same rates.
+        self.settle_signature();
+        let settle = !self.scratch.settled || self.scratch.sig != self.scratch.settled_sig;
+        if settle {
+            self.scratch.settled = self.settle_rates();
+            self.settle_signature();
+            std::mem::swap(&mut self.scratch.sig, &mut self.scratch.settled_sig);
+        }
+        self.assign_flows(settle);
         self.reschedule(sched);
-        self.track_drift();
+        if settle || !self.scratch.drift_seen {
+            self.track_drift();
+        }
     }
 
-    /// Rescans the circuits whose trains changed.
+    /// Rescans the circuits whose trains changed: only the train the event was about when it
+    /// is known to be the only one.
     fn recount_dirty(&mut self) {
         let parts = self.spec.parts();
+        let touched = self.touched.take();
         for c in 0..self.circuits.len() {
-            if self.dirty[c] {
-                self.circuits[c].rescan(&parts.circuits[c], &self.trains);
+            if !self.dirty[c] {
+                continue;
             }
+            let spec = &parts.circuits[c];
+            let st = &mut self.circuits[c];
+            match touched {
+                Some(t) if self.trains[t as usize].circuit as usize == c => {
+                    st.rescan_train(spec, &self.trains, (t - st.first) as usize);
+                }
+                _ => st.rescan(spec, &self.trains),
+            }
+            debug_assert!(st.scan_is_current(spec, &self.trains));
+        }
+    }
+
+    /// What the rates follow from, as bits, into `scratch.sig`: the feed rate; each tank's
+    /// mode, level and masses; each circuit's capacity and idling.
+    fn settle_signature(&mut self) {
+        let feed = self.feed_rate().to_bits();
+        let sig = &mut self.scratch.sig;
+        sig.clear();
+        sig.push(feed);
+        for t in &self.tanks {
+            sig.push(t.mode as u64);
+            sig.push(t.level().to_bits());
+            sig.extend(t.masses().iter().map(|m| m.to_bits()));
+        }
+        for c in &self.circuits {
+            sig.push(c.cap.to_bits());
+            sig.push(u64::from(c.idle));
         }
     }
 
@@ -120,14 +171,16 @@ impl Flow<'_> {
     /// Circuit feed rates: passes in flow order until none changes. Without a full tank a pass
     /// reads nothing it has not set itself before (feeders come first in flow order), so a
     /// second pass would find what the first one did and is skipped.
-    fn settle_rates(&mut self) {
+    /// Returns whether the rates settled (false if the pass cap cut the passes short).
+    fn settle_rates(&mut self) -> bool {
         let passes = 2 * self.circuits.len() + 4;
         let backward = self.tanks.iter().any(|t| t.mode == Mode::Full);
         for _ in 0..passes {
             if !self.rate_pass() || !backward {
-                break;
+                return true;
             }
         }
+        false
     }
 
     /// One pass over the circuits in flow order; returns whether a rate changed.
@@ -269,9 +322,19 @@ impl Flow<'_> {
     }
 
     /// With the circuit rates settled: per-train shares, purities, losses, and the element
-    /// flows of every tank and product.
-    fn assign_flows(&mut self) {
+    /// flows of every tank and product. When the rates were not settled anew (`settled` false)
+    /// and no circuit's outlet purities or diverted fractions changed, the tank and product
+    /// flows are those set last time.
+    fn assign_flows(&mut self, settled: bool) {
         let parts = self.spec.parts();
+        let mut carried = false;
+        for c in 0..self.circuits.len() {
+            carried |= self.circuits[c].set_flows(&parts.circuits[c], &self.trains);
+            self.dirty[c] = false;
+        }
+        if !settled && !carried {
+            return;
+        }
         for v in self
             .scratch
             .product_in
@@ -286,8 +349,6 @@ impl Flow<'_> {
             .for_each(|x| *x = [0.0; 3]);
         self.scrap_rate.iter_mut().for_each(|x| *x = 0.0);
         for c in 0..self.circuits.len() {
-            self.circuits[c].set_flows(&parts.circuits[c], &self.trains);
-            self.dirty[c] = false;
             self.route_outlets(c);
         }
         let feed_in = self.feed_inflow();
@@ -421,6 +482,7 @@ impl Flow<'_> {
     /// Records the largest drift of each running circuit's feed from its design composition
     /// (in the statistics window).
     fn track_drift(&mut self) {
+        self.scratch.drift_seen = self.warm.is_some();
         if self.warm.is_none() {
             return;
         }
