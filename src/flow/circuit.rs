@@ -61,6 +61,17 @@ pub struct CircuitState {
     work: Work,
 }
 
+/// What changed in what a circuit's outlets carry when its flows were set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Carried {
+    /// Nothing.
+    Same,
+    /// The impurities, not the diverted fractions.
+    Purity,
+    /// The diverted fractions (and maybe the impurities).
+    Diverted,
+}
+
 /// What a scan of a circuit's trains found.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Scan {
@@ -334,14 +345,15 @@ impl CircuitState {
 
     /// Sets the train shares, outlet purities and loss rates for the current rate and limit,
     /// unless they are already set for them and the trains did not change since.
-    /// Returns whether the diverted fractions or impurities (what the outlets carry) changed.
-    pub fn set_flows(&mut self, spec: &CircuitSpec, trains: &[Train]) -> bool {
+    /// Returns what changed in what the outlets carry.
+    pub fn set_flows(&mut self, spec: &CircuitSpec, trains: &[Train]) -> Carried {
         let key = (self.rate.to_bits(), self.limit);
         if self.flows_for == Some(key) {
-            return false;
+            return Carried::Same;
         }
         self.flows_for = Some(key);
-        let before = (self.diverted, self.impurity);
+        let diverted = self.diverted.map(f64::to_bits);
+        let impurity = self.impurity.map(|x| x.map(f64::to_bits));
         if self.scan.derated_up == 0 && spec.dispatch == Dispatch::Even {
             self.set_flows_even(spec);
         } else {
@@ -349,10 +361,13 @@ impl CircuitState {
             self.set_purities(spec, trains);
             self.set_losses(spec, trains);
         }
-        let bits = |(d, i): ([f64; 2], [[f64; 3]; 2])| {
-            (d.map(f64::to_bits), i.map(|x| x.map(f64::to_bits)))
-        };
-        bits(before) != bits((self.diverted, self.impurity))
+        if diverted != self.diverted.map(f64::to_bits) {
+            Carried::Diverted
+        } else if impurity != self.impurity.map(|x| x.map(f64::to_bits)) {
+            Carried::Purity
+        } else {
+            Carried::Same
+        }
     }
 
     /// The number of trains to run at `rate` (the first up ones): all up trains, or fewer

@@ -19,9 +19,10 @@
 //! when their trains, rate or limit changed (see [`super::circuit`]), and a tank's or product's
 //! pending event is kept when its new time is the same (no stale copy left in the queue).
 
+use super::circuit::Carried;
 use super::event::Ev;
 use super::model::{Flow, tank_of};
-use super::spec::{Outlet, PlantSpec};
+use super::spec::{OffSpecPolicy, Outlet, PlantSpec};
 use super::tank::Mode;
 use super::train::fixed;
 use crate::engine::{Scheduler, SimTime};
@@ -36,11 +37,12 @@ pub struct Scratch {
     tank_in: Vec<Vec<f64>>,
     /// Per circuit: composition of its feed (mass fractions).
     comp: Vec<Vec<f64>>,
-    /// Per product, per element: inflow, t/h; and impurity by source, t/h.
-    product_in: Vec<Vec<f64>>,
-    product_impurity: Vec<[f64; 3]>,
     /// Per tank: recycled diverted liquor flowing back, per element, t/h.
     recycle_in: Vec<Vec<f64>>,
+    /// Per product: the circuit outlets sending liquor to it, in circuit and outlet order.
+    product_feeders: Vec<Vec<(usize, usize)>>,
+    /// Products whose inflows are out of date (work list).
+    stale_products: Vec<usize>,
     /// Per tank: the circuits with an outlet into it, in circuit order, with which outlets.
     feeders: Vec<Vec<(usize, [bool; 2])>>,
     /// What the rates follow from, now and at the last settling (see `settle_signature`).
@@ -67,12 +69,20 @@ impl Scratch {
                 }
             }
         }
+        let mut product_feeders = vec![Vec::new(); p.products.len()];
+        for (c, cs) in p.circuits.iter().enumerate() {
+            for (o, outlet) in cs.outlets.iter().enumerate() {
+                if let Outlet::Product(s) = *outlet {
+                    product_feeders[s].push((c, o));
+                }
+            }
+        }
         Scratch {
             tank_in: vec![vec![0.0; e]; tanks],
             comp: vec![vec![0.0; e]; p.circuits.len()],
-            product_in: vec![vec![0.0; e]; p.products.len()],
-            product_impurity: vec![[0.0; 3]; p.products.len()],
             recycle_in: vec![vec![0.0; e]; tanks],
+            product_feeders,
+            stale_products: Vec::new(),
             feeders,
             sig: Vec::new(),
             settled_sig: Vec::new(),
@@ -327,73 +337,100 @@ impl Flow<'_> {
     /// flows are those set last time.
     fn assign_flows(&mut self, settled: bool) {
         let parts = self.spec.parts();
-        let mut carried = false;
+        let mut diverted = false;
+        let mut stale = std::mem::take(&mut self.scratch.stale_products);
+        stale.clear();
         for c in 0..self.circuits.len() {
-            carried |= self.circuits[c].set_flows(&parts.circuits[c], &self.trains);
+            let carried = self.circuits[c].set_flows(&parts.circuits[c], &self.trains);
             self.dirty[c] = false;
+            if carried != Carried::Same {
+                diverted |= carried == Carried::Diverted;
+                let outlets = parts.circuits[c].outlets.iter();
+                stale.extend(outlets.filter_map(|o| match *o {
+                    Outlet::Product(p) => Some(p),
+                    Outlet::Tank(_) => None,
+                }));
+            }
         }
-        if !settled && !carried {
-            return;
+        if settled || diverted {
+            self.route_diverted();
+            let feed_in = self.feed_inflow();
+            self.feed.accepted_rate = feed_in;
+            for t in 0..self.tanks.len() {
+                self.set_tank_rates(t, feed_in);
+            }
         }
-        for v in self
-            .scratch
-            .product_in
-            .iter_mut()
-            .chain(&mut self.scratch.recycle_in)
-        {
-            v.iter_mut().for_each(|x| *x = 0.0);
+        if settled {
+            for p in 0..self.products.len() {
+                self.route_product(p);
+            }
+        } else {
+            stale.sort_unstable();
+            stale.dedup();
+            for &p in &stale {
+                self.route_product(p);
+            }
         }
-        self.scratch
-            .product_impurity
-            .iter_mut()
-            .for_each(|x| *x = [0.0; 3]);
-        self.scrap_rate.iter_mut().for_each(|x| *x = 0.0);
-        for c in 0..self.circuits.len() {
-            self.route_outlets(c);
-        }
-        let feed_in = self.feed_inflow();
-        self.feed.accepted_rate = feed_in;
-        for t in 0..self.tanks.len() {
-            self.set_tank_rates(t, feed_in);
-        }
-        for (p, product) in self.products.iter_mut().enumerate() {
-            product.in_rate.copy_from_slice(&self.scratch.product_in[p]);
-            product.impurity_rate = self.scratch.product_impurity[p];
+        self.scratch.stale_products = stale;
+    }
+
+    /// Product `p`'s element and impurity inflows: what its circuits' outlets send it, less
+    /// what they divert, summed in circuit and outlet order.
+    fn route_product(&mut self, p: usize) {
+        let parts = self.spec.parts();
+        let product = &mut self.products[p];
+        product.in_rate.iter_mut().for_each(|x| *x = 0.0);
+        product.impurity_rate = [0.0; 3];
+        for &(c, o) in &self.scratch.product_feeders[p] {
+            let spec = &parts.circuits[c];
+            let st = &self.circuits[c];
+            let keep = 1.0 - st.diverted[o];
+            let mut flow = 0.0;
+            for (e, into) in product.in_rate.iter_mut().enumerate() {
+                let a = spec.split_to_a[e];
+                let v = st.rate * self.scratch.comp[c][e] * if o == 0 { a } else { 1.0 - a };
+                *into += v * keep;
+                flow += v * keep;
+            }
+            for (acc, imp) in product.impurity_rate.iter_mut().zip(st.impurity[o]) {
+                *acc += flow * imp;
+            }
         }
     }
 
-    /// Sends circuit `c`'s outlet flows to their tanks (already in the scratch inflows) and
-    /// products, diverting off-spec liquor.
-    fn route_outlets(&mut self, c: usize) {
-        let spec = &self.spec.parts().circuits[c];
-        let st = &self.circuits[c];
-        let rate = st.rate;
-        for (o, outlet) in spec.outlets.iter().enumerate() {
-            let Outlet::Product(p) = *outlet else {
+    /// Liquor diverted off-spec (fixed restart windows), recycled to the producing circuit's
+    /// source tank or scrapped, summed in circuit and outlet order.
+    fn route_diverted(&mut self) {
+        for v in &mut self.scratch.recycle_in {
+            v.iter_mut().for_each(|x| *x = 0.0);
+        }
+        self.scrap_rate.iter_mut().for_each(|x| *x = 0.0);
+        let parts = self.spec.parts();
+        for c in 0..self.circuits.len() {
+            let st = &self.circuits[c];
+            if st.diverted == [0.0; 2] {
+                // Nothing diverted: every term below would be 0 and is skipped.
                 continue;
-            };
-            let keep = 1.0 - st.diverted[o];
-            let mut flow = 0.0;
-            for e in 0..spec.split_to_a.len() {
-                let a = spec.split_to_a[e];
-                let v = rate * self.scratch.comp[c][e] * if o == 0 { a } else { 1.0 - a };
-                self.scratch.product_in[p][e] += v * keep;
-                flow += v * keep;
-                let divert = v * (1.0 - keep);
-                if divert > 0.0 {
-                    match spec.off_spec {
-                        super::spec::OffSpecPolicy::Recycle => {
-                            self.scratch.recycle_in[tank_of(spec.source)][e] += divert
+            }
+            let spec = &parts.circuits[c];
+            for (o, outlet) in spec.outlets.iter().enumerate() {
+                if let Outlet::Tank(_) = outlet {
+                    continue;
+                }
+                let keep = 1.0 - st.diverted[o];
+                for e in 0..spec.split_to_a.len() {
+                    let a = spec.split_to_a[e];
+                    let v = st.rate * self.scratch.comp[c][e] * if o == 0 { a } else { 1.0 - a };
+                    let divert = v * (1.0 - keep);
+                    if divert > 0.0 {
+                        match spec.off_spec {
+                            OffSpecPolicy::Recycle => {
+                                self.scratch.recycle_in[tank_of(spec.source)][e] += divert
+                            }
+                            OffSpecPolicy::Scrap => self.scrap_rate[e] += divert,
                         }
-                        super::spec::OffSpecPolicy::Scrap => self.scrap_rate[e] += divert,
                     }
                 }
-            }
-            for (acc, imp) in self.scratch.product_impurity[p]
-                .iter_mut()
-                .zip(st.impurity[o])
-            {
-                *acc += flow * imp;
             }
         }
     }
