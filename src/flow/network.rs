@@ -45,8 +45,7 @@ pub struct Scratch {
     stale_products: Vec<usize>,
     /// Per tank: the circuits with an outlet into it, in circuit order, with which outlets.
     feeders: Vec<Vec<(usize, [bool; 2])>>,
-    /// What the rates follow from, now and at the last settling (see `settle_signature`).
-    sig: Vec<u64>,
+    /// What the rates followed from at the last settling (see `settle_inputs`).
     settled_sig: Vec<u64>,
     /// The last settling converged.
     settled: bool,
@@ -84,7 +83,6 @@ impl Scratch {
             product_feeders,
             stale_products: Vec::new(),
             feeders,
-            sig: Vec::new(),
             settled_sig: Vec::new(),
             settled: false,
             drift_seen: false,
@@ -105,12 +103,16 @@ impl Flow<'_> {
         // The rates follow from the tanks, the feed, the circuits' capacities and idling, and
         // (through full tanks) from themselves; when none of these changed since the last
         // settled solve, settling again would find the same rates.
-        self.settle_signature();
-        let settle = !self.scratch.settled || self.scratch.sig != self.scratch.settled_sig;
+        let settle = !self.scratch.settled || !self.settle_inputs_unchanged();
         if settle {
             self.scratch.settled = self.settle_rates();
-            self.settle_signature();
-            std::mem::swap(&mut self.scratch.sig, &mut self.scratch.settled_sig);
+            let mut sig = std::mem::take(&mut self.scratch.settled_sig);
+            sig.clear();
+            self.settle_inputs(|w| {
+                sig.push(w);
+                true
+            });
+            self.scratch.settled_sig = sig;
         }
         self.assign_flows(settle);
         self.reschedule(sched);
@@ -140,22 +142,36 @@ impl Flow<'_> {
         }
     }
 
-    /// What the rates follow from, as bits, into `scratch.sig`: the feed rate; each tank's
-    /// mode, level and masses; each circuit's capacity and idling.
-    fn settle_signature(&mut self) {
-        let feed = self.feed_rate().to_bits();
-        let sig = &mut self.scratch.sig;
-        sig.clear();
-        sig.push(feed);
+    /// What the rates follow from, as bits, each passed to `f` until it returns false: the feed
+    /// rate; each tank's mode, level and masses; each circuit's capacity and idling. Returns
+    /// whether `f` took all of them.
+    fn settle_inputs(&self, mut f: impl FnMut(u64) -> bool) -> bool {
+        if !f(self.feed_rate().to_bits()) {
+            return false;
+        }
         for t in &self.tanks {
-            sig.push(t.mode as u64);
-            sig.push(t.level().to_bits());
-            sig.extend(t.masses().iter().map(|m| m.to_bits()));
+            let masses = t.masses().iter().map(|m| m.to_bits());
+            let mut words = [t.mode as u64, t.level().to_bits()]
+                .into_iter()
+                .chain(masses);
+            if !words.all(&mut f) {
+                return false;
+            }
         }
-        for c in &self.circuits {
-            sig.push(c.cap.to_bits());
-            sig.push(u64::from(c.idle));
-        }
+        self.circuits
+            .iter()
+            .all(|c| f(c.cap.to_bits()) && f(u64::from(c.idle)))
+    }
+
+    /// Whether the settle's inputs are those of the last settling.
+    fn settle_inputs_unchanged(&self) -> bool {
+        let last = &self.scratch.settled_sig;
+        let mut i = 0;
+        let same = self.settle_inputs(|w| {
+            i += 1;
+            last.get(i - 1) == Some(&w)
+        });
+        same && i == last.len()
     }
 
     /// Idled circuits whose source reached the resume level run again.
