@@ -5,12 +5,13 @@ use std::collections::VecDeque;
 
 use super::circuit::CircuitState;
 use super::event::Ev;
+use super::network::{Deadline, Fired};
 use super::product::Product;
 use super::result::Snapshot;
 use super::spec::*;
 use super::tank::Tank;
 use super::train::{Clock, ClockState, Train};
-use crate::engine::{Model, Sampler, Scheduler, StreamRng, mix64, stream};
+use crate::engine::{Model, Sampler, Scheduler, SimTime, StreamRng, mix64, stream};
 
 /// Number of equal bins over [0, horizon] of the on-spec output series (automatic warm-up).
 pub const SERIES_BINS: usize = 200;
@@ -307,6 +308,13 @@ impl<'a> Flow<'a> {
     }
 }
 
+/// A tank or product with timed events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Timed {
+    Tank(usize),
+    Product(usize),
+}
+
 /// Tank index of a source (0 = feed tank).
 pub(super) fn tank_of(source: Source) -> usize {
     match source {
@@ -376,18 +384,13 @@ impl Model for Flow<'_> {
                 version,
             } => self.on_restart_end(train, outlet, version),
             Ev::Tank { tank, version } => {
-                let t = &mut self.tanks[tank as usize];
-                if t.version != version {
-                    return;
-                }
-                t.pending = None;
-                self.solve(sched);
-                if self.check_level_switches(sched) {
-                    self.solve(sched);
-                }
+                self.on_due(Timed::Tank(tank as usize), version, sched);
                 return;
             }
-            Ev::Batch { product, version } => self.on_batch(product as usize, version, sched),
+            Ev::Batch { product, version } => {
+                self.on_due(Timed::Product(product as usize), version, sched);
+                return;
+            }
             Ev::FeedDown | Ev::FeedUp => self.on_feed(event == Ev::FeedUp, sched),
             Ev::Campaign { line, version } => self.on_campaign(line as usize, version, sched),
             Ev::ChangeoverEnd { line } => self.on_changeover_end(line as usize, sched),
@@ -422,12 +425,67 @@ impl Flow<'_> {
         true
     }
 
-    /// A batch of product `s` is full: judge it, sell, recycle or scrap it.
-    fn on_batch(&mut self, s: usize, version: u32, sched: &mut Scheduler<Ev>) -> bool {
-        if self.products[s].version != version {
-            return false;
+    /// The deadline of a tank's level event or a product's batch event.
+    fn deadline(&mut self, who: Timed) -> &mut Deadline {
+        match who {
+            Timed::Tank(t) => &mut self.tanks[t].deadline,
+            Timed::Product(p) => &mut self.products[p].deadline,
         }
-        self.products[s].pending = None;
+    }
+
+    /// A tank's level event or a product's batch event of `version` fires (see [`Deadline`]).
+    /// Of the tanks and products due now, the first in tank, then product order takes effect,
+    /// as when every solve queued all their events in that order.
+    fn on_due(&mut self, who: Timed, version: u32, sched: &mut Scheduler<Ev>) {
+        let (now, solves) = (self.now, self.scratch.solves);
+        match self.deadline(who).fire(version, now, solves) {
+            Fired::Stale => return,
+            Fired::Again(at, version) => {
+                let at = SimTime::from_hours(at);
+                match who {
+                    Timed::Tank(t) => {
+                        let tank = t as u32;
+                        sched.schedule_at(at, Ev::Tank { tank, version });
+                    }
+                    Timed::Product(p) => {
+                        let product = p as u32;
+                        sched.schedule_at(at, Ev::Batch { product, version });
+                    }
+                }
+                return;
+            }
+            Fired::Due => {}
+        }
+        let now = now.to_bits();
+        let due_now = |d: &Deadline| d.due.is_some_and(|d| d.to_bits() == now);
+        let first = (self.tanks.iter())
+            .position(|t| due_now(&t.deadline))
+            .map(Timed::Tank)
+            .or_else(|| {
+                let p = self.products.iter().position(|p| due_now(&p.deadline));
+                p.map(Timed::Product)
+            })
+            .unwrap_or(who);
+        if first != who {
+            // Its own event is queued behind this one; this one is queued again by the solve.
+            self.deadline(first).drop_queued();
+        }
+        match first {
+            Timed::Tank(_) => {
+                self.solve(sched);
+                if self.check_level_switches(sched) {
+                    self.solve(sched);
+                }
+            }
+            Timed::Product(p) => {
+                self.close_batch(p, sched);
+                self.solve(sched);
+            }
+        }
+    }
+
+    /// A batch of product `s` is full: judge it, sell, recycle or scrap it.
+    fn close_batch(&mut self, s: usize, sched: &mut Scheduler<Ev>) {
         self.advance_all();
         let on_spec = self.products[s].close_in_place();
         if on_spec {
@@ -456,7 +514,6 @@ impl Flow<'_> {
                 .zip(mass)
                 .for_each(|(a, m)| *a += m);
         }
-        true
     }
 
     /// A finishing slot is done: its batch is sold, the next waiting batch starts.

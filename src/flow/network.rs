@@ -17,7 +17,7 @@
 //!
 //! A solve allocates nothing; circuits recompute their train shares, purities and losses only
 //! when their trains, rate or limit changed (see [`super::circuit`]), and a tank's or product's
-//! pending event is kept when its new time is the same (no stale copy left in the queue).
+//! queued event is replaced only when its due time moves earlier (see [`Deadline`]).
 
 use super::circuit::Carried;
 use super::event::Ev;
@@ -29,6 +29,91 @@ use crate::engine::{Scheduler, SimTime};
 
 /// An idled circuit resumes once its source holds this many hours of its turndown flow.
 pub const RESUME_HOURS: f64 = 8.0;
+
+/// When a tank's or product's next event is due, and the event queued for it.
+///
+/// Every solve recomputes every due time, as if it queued every event afresh (in tank, then
+/// product order, behind what is already queued for the same time). The queue holds at most
+/// one live event per tank or product instead, at or before the due time: a solve that moves
+/// the due time later leaves the queued event, which on firing early is queued again for the
+/// due time; one that moves it earlier queues a new event (the old one goes stale). An event
+/// firing at its due time takes effect only if the last solve queued it; otherwise it is
+/// queued again for the same time, behind what is queued for it by then (see
+/// [`Flow::on_due`](super::model) for the order among tanks and products due together). So
+/// every event takes effect at the due time set by the last solve before it, in the same
+/// order as if each solve had queued it afresh, with far fewer stale events in the queue.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Deadline {
+    /// The due time set by the last solve, hours.
+    pub due: Option<f64>,
+    /// Time of the live queued event, hours.
+    pub queued: Option<f64>,
+    /// The solve (count) that queued the live event; `None` if an event handler did.
+    pub queued_by: Option<u64>,
+    /// Version of the live queued event (events of other versions are stale).
+    pub version: u32,
+}
+
+/// What a fired tank or batch event is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Fired {
+    /// Stale: ignore it.
+    Stale,
+    /// Early, or on time but not queued by the last solve: queue this (time, version) instead.
+    Again(f64, u32),
+    /// Due now and queued by the last solve: it takes effect.
+    Due,
+}
+
+impl Deadline {
+    /// Solve number `solve` sets the due time; returns the time and version of an event to
+    /// queue, if one is needed.
+    pub fn set(&mut self, due: Option<f64>, solve: u64) -> Option<(f64, u32)> {
+        self.due = due;
+        let d = due?;
+        if self.queued.is_some_and(|q| q <= d) {
+            return None;
+        }
+        Some(self.queue(d, Some(solve)))
+    }
+
+    /// Queues a new live event at `at` (queued by solve `by`, if any).
+    fn queue(&mut self, at: f64, by: Option<u64>) -> (f64, u32) {
+        self.version = self.version.wrapping_add(1);
+        self.queued = Some(at);
+        self.queued_by = by;
+        (at, self.version)
+    }
+
+    /// Makes the live event stale.
+    pub fn drop_queued(&mut self) {
+        if self.queued.take().is_some() {
+            self.version = self.version.wrapping_add(1);
+        }
+    }
+
+    /// An event of `version` fires at `now`, after `solve` solves.
+    pub fn fire(&mut self, version: u32, now: f64, solve: u64) -> Fired {
+        if version != self.version || self.queued.is_none() {
+            return Fired::Stale;
+        }
+        let by = self.queued_by;
+        self.queued = None;
+        match self.due {
+            Some(d) if d.to_bits() == now.to_bits() && by == Some(solve) => Fired::Due,
+            // Behind what is queued for now, as the last solve would have queued it.
+            Some(d) if d.to_bits() == now.to_bits() => {
+                let (at, v) = self.queue(now, Some(solve));
+                Fired::Again(at, v)
+            }
+            Some(d) => {
+                let (at, v) = self.queue(d, None);
+                Fired::Again(at, v)
+            }
+            None => Fired::Stale,
+        }
+    }
+}
 
 /// Buffers of the rate solve, allocated once per replication.
 #[derive(Debug, Clone)]
@@ -51,6 +136,8 @@ pub struct Scratch {
     settled: bool,
     /// The drift of the current feed compositions has been recorded (in the window).
     drift_seen: bool,
+    /// Solves so far.
+    pub solves: u64,
 }
 
 impl Scratch {
@@ -86,6 +173,7 @@ impl Scratch {
             settled_sig: Vec::new(),
             settled: false,
             drift_seen: false,
+            solves: 0,
         }
     }
 }
@@ -94,6 +182,7 @@ impl Flow<'_> {
     /// Recomputes every rate from the current state and reschedules the level and batch events
     /// whose timing changed.
     pub(super) fn solve(&mut self, sched: &mut Scheduler<Ev>) {
+        self.scratch.solves += 1;
         self.advance_all();
         for t in &mut self.tanks {
             t.classify();
@@ -486,48 +575,27 @@ impl Flow<'_> {
         }
     }
 
-    /// Schedules each tank's and product's next event. A pending event due at the same time
-    /// stays (same version); otherwise the version moves on and the old event goes stale.
+    /// Sets each tank's and product's next event time (see [`Deadline`]).
     fn reschedule(&mut self, sched: &mut Scheduler<Ev>) {
         let now = sched.now().hours();
+        let solve = self.scratch.solves;
         for t in 0..self.tanks.len() {
             let watch = self.consumer[t]
                 .filter(|&c| self.circuits[c].idle)
                 .map(|c| self.resume_level(c))
                 .or_else(|| self.line_watch(t));
             let tank = &mut self.tanks[t];
-            let at = tank.next_event_in(watch).map(|dt| now + dt);
-            if at.map(f64::to_bits) == tank.pending.map(f64::to_bits) {
-                continue;
-            }
-            tank.version += 1;
-            tank.pending = at;
-            if let Some(at) = at {
-                let version = tank.version;
-                sched.schedule_at(
-                    SimTime::from_hours(at),
-                    Ev::Tank {
-                        tank: t as u32,
-                        version,
-                    },
-                );
+            let due = tank.next_event_in(watch).map(|dt| now + dt);
+            if let Some((at, version)) = tank.deadline.set(due, solve) {
+                let tank = t as u32;
+                sched.schedule_at(SimTime::from_hours(at), Ev::Tank { tank, version });
             }
         }
         for (p, product) in self.products.iter_mut().enumerate() {
-            let at = product.next_batch_in().map(|dt| now + dt);
-            if at.map(f64::to_bits) == product.pending.map(f64::to_bits) {
-                continue;
-            }
-            product.version += 1;
-            product.pending = at;
-            if let Some(at) = at {
-                sched.schedule_at(
-                    SimTime::from_hours(at),
-                    Ev::Batch {
-                        product: p as u32,
-                        version: product.version,
-                    },
-                );
+            let due = product.next_batch_in().map(|dt| now + dt);
+            if let Some((at, version)) = product.deadline.set(due, solve) {
+                let product = p as u32;
+                sched.schedule_at(SimTime::from_hours(at), Ev::Batch { product, version });
             }
         }
     }

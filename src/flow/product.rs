@@ -9,6 +9,8 @@
 //! off-spec one is recycled or scrapped, and its mass is attributed to the impurity source
 //! that contributed most.
 
+use super::network::Deadline;
+
 /// Index of the impurity sources in [`Product::impurity`].
 pub const DESIGN: usize = 0;
 /// Impurity added by restart transients.
@@ -33,10 +35,8 @@ pub struct Product {
     pub impurity_rate: [f64; 3],
     /// Last update, hours.
     pub last_h: f64,
-    /// Version of its pending batch event.
-    pub version: u32,
-    /// Time of its pending batch event, hours, if one is pending.
-    pub pending: Option<f64>,
+    /// Its next batch event.
+    pub deadline: Deadline,
     /// Element masses of the batch closed last, t REO.
     pub closed: Vec<f64>,
     /// Totals since time 0.
@@ -83,8 +83,7 @@ impl Product {
             in_rate: vec![0.0; elements],
             impurity_rate: [0.0; 3],
             last_h: 0.0,
-            version: 0,
-            pending: None,
+            deadline: Deadline::default(),
             closed: vec![0.0; elements],
             totals: ProductTotals {
                 on_spec: vec![0.0; elements],

@@ -8,6 +8,8 @@
 //! between refreshes (it cannot turn negative). Masses, and so every element's balance, are
 //! exact; only the timing of composition changes inside a well-mixed tank is approximated.
 
+use super::network::Deadline;
+
 /// Masses below this (t REO) count as an empty tank; within it of the capacity, a full one.
 pub const LEVEL_TOLERANCE_T: f64 = 1e-9;
 
@@ -48,10 +50,8 @@ pub struct Tank {
     pub empty_h: f64,
     /// Mode at the last rate setting.
     pub mode: Mode,
-    /// Version of the pending level event (older events are stale).
-    pub version: u32,
-    /// Time of the pending level event, hours, if one is pending.
-    pub pending: Option<f64>,
+    /// Its next level event.
+    pub deadline: Deadline,
 }
 
 impl Tank {
@@ -68,8 +68,7 @@ impl Tank {
             full_h: 0.0,
             empty_h: 0.0,
             mode: Mode::Empty,
-            version: 0,
-            pending: None,
+            deadline: Deadline::default(),
         }
     }
 
