@@ -232,20 +232,15 @@ impl Flow<'_> {
     }
 
     /// What the rates follow from, as bits, each passed to `f` until it returns false: the feed
-    /// rate; each tank's mode, level and masses; each circuit's capacity and idling. Returns
-    /// whether `f` took all of them.
+    /// rate; each tank's mode, level and masses (as its content count); each circuit's
+    /// capacity and idling. Returns whether `f` took all of them.
     fn settle_inputs(&self, mut f: impl FnMut(u64) -> bool) -> bool {
         if !f(self.feed_rate().to_bits()) {
             return false;
         }
-        for t in &self.tanks {
-            let masses = t.masses().iter().map(|m| m.to_bits());
-            let mut words = [t.mode as u64, t.level().to_bits()]
-                .into_iter()
-                .chain(masses);
-            if !words.all(&mut f) {
-                return false;
-            }
+        // A tank's mode, level and masses stay the same while its content count does.
+        if !self.tanks.iter().all(|t| f(t.content)) {
+            return false;
         }
         self.circuits
             .iter()
@@ -573,6 +568,7 @@ impl Flow<'_> {
         for (e, i) in tank.in_rate.iter_mut().enumerate() {
             *i = inflow(e) + recycle[e];
         }
+        tank.rates_set();
     }
 
     /// Sets each tank's and product's next event time (see [`Deadline`]).

@@ -36,10 +36,16 @@ pub struct Tank {
     mass: Vec<f64>,
     /// Total mass at `last_h` (the sum of `mass`, kept to avoid re-summing).
     level: f64,
-    /// Element inflow rates, t/h.
+    /// Element inflow rates, t/h (call [`rates_set`](Self::rates_set) after changing them).
     pub in_rate: Vec<f64>,
-    /// Element outflow rates, t/h.
+    /// Element outflow rates, t/h (call [`rates_set`](Self::rates_set) after changing them).
     pub out_rate: Vec<f64>,
+    /// Every element flows out exactly as it flows in (bitwise): the masses stand still.
+    balanced: bool,
+    /// The level, masses or mode may have changed since `classify` last ran.
+    moved: bool,
+    /// Counts changes of the level, masses and mode (they are the same while it stands).
+    pub content: u64,
     /// Time the masses were last brought up to date, hours.
     last_h: f64,
     /// Integral of the level over time since 0, t h.
@@ -63,6 +69,9 @@ impl Tank {
             level: 0.0,
             in_rate: vec![0.0; elements],
             out_rate: vec![0.0; elements],
+            balanced: false,
+            moved: true,
+            content: 0,
             last_h: 0.0,
             level_integral: 0.0,
             full_h: 0.0,
@@ -92,6 +101,12 @@ impl Tank {
         &self.mass
     }
 
+    /// Notes that `in_rate` and `out_rate` were set.
+    pub fn rates_set(&mut self) {
+        self.balanced =
+            (self.in_rate.iter().zip(&self.out_rate)).all(|(i, o)| i.to_bits() == o.to_bits());
+    }
+
     /// Integrates the current rates up to `now_h`.
     pub fn advance(&mut self, now_h: f64) {
         let dt = now_h - self.last_h;
@@ -99,10 +114,15 @@ impl Tank {
             return;
         }
         let mut net = 0.0;
-        for ((m, i), o) in self.mass.iter_mut().zip(&self.in_rate).zip(&self.out_rate) {
-            let d = (i - o) * dt;
-            *m += d;
-            net += d;
+        if !self.balanced {
+            // (Balanced, every term is +0: no mass, level or `net` would change.)
+            for ((m, i), o) in self.mass.iter_mut().zip(&self.in_rate).zip(&self.out_rate) {
+                let d = (i - o) * dt;
+                *m += d;
+                net += d;
+            }
+            self.moved = true;
+            self.content += 1;
         }
         self.level_integral += (self.level + 0.5 * net) * dt;
         match self.mode {
@@ -118,6 +138,12 @@ impl Tank {
     /// [`LEVEL_TOLERANCE_T`] of a bound is snapped onto it, so that rounding never leaves a
     /// tank a hair above empty or below full.
     pub fn classify(&mut self) -> Mode {
+        if !self.moved {
+            // Nothing moved since it last ran, and it changes nothing run twice.
+            return self.mode;
+        }
+        self.moved = false;
+        self.content += 1;
         if self.level <= LEVEL_TOLERANCE_T {
             self.mass.iter_mut().for_each(|m| *m = 0.0);
             self.level = 0.0;
@@ -143,6 +169,8 @@ impl Tank {
 
     /// Adds a lump of liquor (a recycled batch), t REO per element.
     pub fn add(&mut self, masses: &[f64]) {
+        self.moved = true;
+        self.content += 1;
         for (m, a) in self.mass.iter_mut().zip(masses) {
             *m += a;
             self.level += a;
@@ -166,6 +194,10 @@ impl Tank {
     /// empty, `watch` (a level some rule waits for) or, while mixing liquor of another
     /// composition, a composition refresh. `None` if nothing happens.
     pub fn next_event_in(&self, watch: Option<f64>) -> Option<f64> {
+        if self.balanced && self.level == 0.0 {
+            // Empty and balanced: no net flow and nothing to mix.
+            return None;
+        }
         let net = self.inflow() - self.outflow();
         let out = self.outflow();
         let mut best = f64::INFINITY;
