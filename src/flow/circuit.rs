@@ -55,8 +55,8 @@ pub struct CircuitState {
     design_sum: Vec<f64>,
     /// Its failure modes that derate.
     derate_modes: Vec<usize>,
-    /// The last sum of n equal shares: (share bits, n, sum).
-    kept_sum: (u64, usize, f64),
+    /// Sums of n equal shares computed lately.
+    kept_sums: EqualSums,
     /// Buffers of the general path.
     work: Work,
 }
@@ -224,7 +224,7 @@ impl CircuitState {
             derate_modes: (0..spec.failures.len())
                 .filter(|&m| matches!(spec.failures[m].effect, Effect::Derate(_)))
                 .collect(),
-            kept_sum: (0, 0, 0.0),
+            kept_sums: EqualSums::default(),
             work: Work::default(),
         }
     }
@@ -425,15 +425,25 @@ impl CircuitState {
                 all.filter(|(_, run)| **run).map(|(s, _)| s)
             };
             let diverting = specials().filter(|s| s.diverted).count();
-            let kept = sum_of_equal_cached(&mut self.kept_sum, share, n - diverting);
-            let div = sum_of_equal(share, diverting);
-            for o in 0..2 {
-                let design = 1.0 - spec.purity.design[o];
-                let (mut restart, mut bypass) = (0.0, 0.0);
+            let mut excess = [[0.0; 2]; 2];
+            for (o, [restart, bypass]) in excess.iter_mut().enumerate() {
                 for s in specials().filter(|s| !s.diverted) {
-                    restart += share * s.restart[o];
-                    bypass += share * s.bypass[o];
+                    *restart += share * s.restart[o];
+                    *bypass += share * s.bypass[o];
                 }
+            }
+            let div = sum_of_equal(share, diverting);
+            // The kept flow (n - diverting equal shares, > 0 if any) divides only a nonzero
+            // excess: 0 / kept is 0.
+            let n_kept = n - diverting;
+            let plain = excess.iter().flatten().all(|&x| x == 0.0);
+            let kept = if plain || n_kept == 0 {
+                if n_kept > 0 { 1.0 } else { 0.0 }
+            } else {
+                self.kept_sums.get(share, n_kept)
+            };
+            for (o, [restart, bypass]) in excess.into_iter().enumerate() {
+                let design = 1.0 - spec.purity.design[o];
                 self.diverted[o] = div / self.rate;
                 if kept > 0.0 {
                     self.impurity[o] = [design, restart / kept, bypass / kept];
@@ -556,12 +566,27 @@ impl CircuitState {
     }
 }
 
-/// [`sum_of_equal`], remembered in `memo` (x bits, n, sum) for the next call.
-fn sum_of_equal_cached(memo: &mut (u64, usize, f64), x: f64, n: usize) -> f64 {
-    if memo.0 != x.to_bits() || memo.1 != n {
-        *memo = (x.to_bits(), n, sum_of_equal(x, n));
+/// The last few [`sum_of_equal`] results (a train stopping and restarting brings the same
+/// shares back).
+#[derive(Debug, Clone, Default)]
+struct EqualSums {
+    /// (x bits, n, sum), filled in turn.
+    memo: [(u64, usize, f64); 8],
+    next: usize,
+}
+
+impl EqualSums {
+    /// `x` added `n` times from 0 (n > 0).
+    fn get(&mut self, x: f64, n: usize) -> f64 {
+        let bits = x.to_bits();
+        if let Some(&(_, _, sum)) = self.memo.iter().find(|m| m.0 == bits && m.1 == n) {
+            return sum;
+        }
+        let sum = sum_of_equal(x, n);
+        self.memo[self.next] = (bits, n, sum);
+        self.next = (self.next + 1) % self.memo.len();
+        sum
     }
-    memo.2
 }
 
 /// `x` added `n` times, one by one, from 0.
