@@ -132,6 +132,8 @@ pub struct Scratch {
     feeders: Vec<Vec<(usize, [bool; 2])>>,
     /// What the rates followed from at the last settling (see `settle_inputs`).
     settled_sig: Vec<u64>,
+    /// Per circuit: what flowed into its source at the last settling, if the source was empty.
+    starved_supply: Vec<Option<f64>>,
     /// The last settling converged.
     settled: bool,
     /// The drift of the current feed compositions has been recorded (in the window).
@@ -171,6 +173,7 @@ impl Scratch {
             stale_products: Vec::new(),
             feeders,
             settled_sig: Vec::new(),
+            starved_supply: vec![None; p.circuits.len()],
             settled: false,
             drift_seen: false,
             solves: 0,
@@ -195,6 +198,11 @@ impl Flow<'_> {
         let settle = !self.scratch.settled || !self.settle_inputs_unchanged();
         if settle {
             self.scratch.settled = self.settle_rates();
+            for c in 0..self.circuits.len() {
+                let s = self.source_tank(c);
+                self.scratch.starved_supply[c] = (self.tanks[s].mode == Mode::Empty)
+                    .then(|| self.scratch.tank_in[s].iter().sum());
+            }
             let mut sig = std::mem::take(&mut self.scratch.settled_sig);
             sig.clear();
             self.settle_inputs(|w| {
@@ -233,7 +241,8 @@ impl Flow<'_> {
 
     /// What the rates follow from, as bits, each passed to `f` until it returns false: the feed
     /// rate; each tank's mode, level and masses (as its content count); each circuit's
-    /// capacity and idling. Returns whether `f` took all of them.
+    /// capacity (or only that it exceeds what flows into its empty source) and idling.
+    /// Returns whether `f` took all of them.
     fn settle_inputs(&self, mut f: impl FnMut(u64) -> bool) -> bool {
         if !f(self.feed_rate().to_bits()) {
             return false;
@@ -242,9 +251,16 @@ impl Flow<'_> {
         if !self.tanks.iter().all(|t| f(t.content)) {
             return false;
         }
-        self.circuits
-            .iter()
-            .all(|c| f(c.cap.to_bits()) && f(u64::from(c.idle)))
+        // A circuit whose source was empty at the last settling, with less flowing in than it
+        // can take, runs at what flows in whatever its capacity (while that stays above).
+        let starved = &self.scratch.starved_supply;
+        self.circuits.iter().zip(starved).all(|(c, supply)| {
+            let cap = match supply {
+                Some(supply) if *supply < c.cap => u64::MAX,
+                _ => c.cap.to_bits(),
+            };
+            f(cap) && f(u64::from(c.idle))
+        })
     }
 
     /// Whether the settle's inputs are those of the last settling.
