@@ -677,4 +677,108 @@ mod tests {
         assert_eq!(water_fill(&[0.2, 1.0], 5.0), vec![0.2, 1.0]);
         assert_eq!(fill(&[1.0, 1.0, 1.0], 1.5), vec![1.0, 0.5, 0.0]);
     }
+
+    use crate::engine::{DistSpec, mix64};
+    use crate::flow::spec::{
+        Crews, FailureModeSpec, OffSpecPolicy, Outlet, Per, PuritySpec, RestartSpec, Sections,
+        Source,
+    };
+
+    /// A circuit of 12 trains with a stop and a bypass mode and a turndown.
+    fn spec() -> CircuitSpec {
+        let dist = DistSpec::Exponential { mean: 100.0 };
+        let mode = |name: &str, per, effect| FailureModeSpec {
+            name: name.into(),
+            per,
+            effect,
+            time_to_failure: dist.clone(),
+            time_to_repair: dist.clone(),
+        };
+        CircuitSpec {
+            name: "C".into(),
+            trains: 12,
+            design_rate: 0.7,
+            max_rate: 1.1,
+            min_rate: 0.3,
+            dispatch: Dispatch::Even,
+            source: Source::Feed,
+            outlets: [Outlet::Product(0), Outlet::Product(1)],
+            split_to_a: vec![0.9, 0.1],
+            design_composition: vec![0.5, 0.5],
+            sections: Sections {
+                extraction: 3,
+                scrub: 3,
+                strip: 2,
+            },
+            inventory_t: 1.0,
+            purity: PuritySpec {
+                design: [0.999, 0.998],
+                bypass: [vec![[0.998, 0.997], [0.99, 0.99]], vec![[0.997, 0.996]]],
+            },
+            failures: vec![
+                mode("stop", Per::Train, Effect::Stop),
+                mode("bypass", Per::Stage, Effect::Bypass),
+            ],
+            crews: Crews::Own(None),
+            maintenance: vec![],
+            restart: RestartSpec::None,
+            off_spec: OffSpecPolicy::Scrap,
+        }
+    }
+
+    /// Train `k` in a random state drawn from `r`.
+    fn scramble(t: &mut Train, r: &mut u64) {
+        let mut draw = |n: u64| {
+            *r = mix64(*r);
+            *r % n
+        };
+        t.stops = (draw(4) == 0) as u16;
+        t.stop_cause = Cause(draw(8) as u16);
+        t.bypassed = [
+            (draw(5) == 0) as u16 * draw(3) as u16,
+            (draw(6) == 0) as u16,
+            0,
+        ];
+        t.restart_purity = [0, 1].map(|_| (draw(4) == 0).then(|| 0.99 + draw(100) as f64 * 1e-4));
+        t.diverted = draw(10) == 0;
+    }
+
+    /// The even path and the one-train rescan give the general code's results, bit for bit.
+    #[test]
+    fn even_path_and_train_rescan_match_the_general_code() {
+        let spec = spec();
+        let mut r = 7;
+        let mut trains: Vec<Train> = (0..12).map(|k| Train::new(0, k, 2, 0..0, 0)).collect();
+        let mut st = CircuitState::new(&spec, 0);
+        st.rescan(&spec, &trains);
+        for case in 0..20_000 {
+            // One train changes (a rescan of it alone), now and then all of them.
+            r = mix64(r);
+            if case % 50 == 0 {
+                trains.iter_mut().for_each(|t| scramble(t, &mut r));
+                st.rescan(&spec, &trains);
+            } else {
+                let k = (r % 12) as usize;
+                scramble(&mut trains[k], &mut r);
+                st.rescan_train(&spec, &trains, k);
+            }
+            assert!(st.scan_is_current(&spec, &trains), "case {case}");
+            r = mix64(r);
+            let f = (r % 1000) as f64 / 800.0;
+            st.rate = if r % 7 == 0 { 0.0 } else { f * st.cap };
+            st.limit = [None, Some(fixed::STARVED), Some(fixed::BLOCKED)][(r % 3) as usize];
+            let mut general = st.clone();
+            st.set_flows(&spec, &trains);
+            general.allocate(&spec, &trains);
+            general.set_purities(&spec, &trains);
+            general.set_losses(&spec, &trains);
+            let bits = |c: &CircuitState| {
+                let d = c.diverted.map(f64::to_bits);
+                let i = c.impurity.map(|x| x.map(f64::to_bits));
+                let l: Vec<u64> = c.loss_rate.iter().map(|x| x.to_bits()).collect();
+                (d, i, l)
+            };
+            assert_eq!(bits(&st), bits(&general), "case {case}");
+        }
+    }
 }
