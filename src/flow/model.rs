@@ -125,6 +125,8 @@ pub struct Flow<'a> {
     pub(super) touched: Option<u32>,
     /// Scratch for the rate solve.
     pub(super) scratch: super::network::Scratch,
+    /// The time everything was last advanced to, hours.
+    pub(super) advanced_to: f64,
     /// Statistics at the start of the window.
     pub(super) warm: Option<Snapshot>,
     /// On-spec output sold by the end of each bin, t.
@@ -248,6 +250,7 @@ impl<'a> Flow<'a> {
             touched: None,
             drift: vec![(0.0, vec![0.0; e]); circuits.len()],
             scratch: super::network::Scratch::new(spec),
+            advanced_to: 0.0,
             circuits,
             trains,
             clocks,
@@ -532,6 +535,11 @@ impl Flow<'_> {
     /// Brings every tank, product, circuit and the feed up to now.
     pub(super) fn advance_all(&mut self) {
         let now = self.now;
+        if self.advanced_to.to_bits() == now.to_bits() {
+            // Everything is there already (handlers advance before they solve).
+            return;
+        }
+        self.advanced_to = now;
         let rate = self.feed_rate();
         self.feed.advance(now, rate);
         for t in &mut self.tanks {
