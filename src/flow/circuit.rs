@@ -230,6 +230,7 @@ impl CircuitState {
     }
 
     /// Integrates the current rates up to `now_h`.
+    #[inline]
     pub fn advance(&mut self, now_h: f64) {
         let s = &mut self.stats;
         let dt = now_h - s.last_h;

@@ -94,16 +94,19 @@ impl Product {
     }
 
     /// Mass in the open batch, t.
+    #[inline]
     pub fn open_t(&self) -> f64 {
         self.mass.iter().sum()
     }
 
     /// Total inflow, t/h.
+    #[inline]
     pub fn inflow(&self) -> f64 {
         self.in_rate.iter().sum()
     }
 
     /// Integrates the inflow up to `now_h`.
+    #[inline]
     pub fn advance(&mut self, now_h: f64) {
         let dt = now_h - self.last_h;
         if dt <= 0.0 {
@@ -119,6 +122,7 @@ impl Product {
     }
 
     /// Hours from its last update until the open batch is full, if liquor flows in.
+    #[inline]
     pub fn next_batch_in(&self) -> Option<f64> {
         let r = self.inflow();
         (r > 0.0).then(|| ((self.batch_t - self.open_t()) / r).max(0.0))

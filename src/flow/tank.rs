@@ -82,16 +82,19 @@ impl Tank {
     }
 
     /// Total inflow rate, t/h.
+    #[inline]
     pub fn inflow(&self) -> f64 {
         self.in_rate.iter().sum()
     }
 
     /// Total outflow rate, t/h.
+    #[inline]
     pub fn outflow(&self) -> f64 {
         self.out_rate.iter().sum()
     }
 
     /// Level at `last_h`, t REO.
+    #[inline]
     pub fn level(&self) -> f64 {
         self.level
     }
@@ -108,6 +111,7 @@ impl Tank {
     }
 
     /// Integrates the current rates up to `now_h`.
+    #[inline]
     pub fn advance(&mut self, now_h: f64) {
         let dt = now_h - self.last_h;
         if dt <= 0.0 {
@@ -137,6 +141,7 @@ impl Tank {
     /// Re-reads the mode from the level (call after `advance`). A level within
     /// [`LEVEL_TOLERANCE_T`] of a bound is snapped onto it, so that rounding never leaves a
     /// tank a hair above empty or below full.
+    #[inline]
     pub fn classify(&mut self) -> Mode {
         if !self.moved {
             // Nothing moved since it last ran, and it changes nothing run twice.
@@ -193,6 +198,7 @@ impl Tank {
     /// Hours from `last_h` until the next level event under the current rates: reaching full,
     /// empty, `watch` (a level some rule waits for) or, while mixing liquor of another
     /// composition, a composition refresh. `None` if nothing happens.
+    #[inline]
     pub fn next_event_in(&self, watch: Option<f64>) -> Option<f64> {
         if self.balanced && self.level == 0.0 {
             // Empty and balanced: no net flow and nothing to mix.
