@@ -353,8 +353,7 @@ impl CircuitState {
             return Carried::Same;
         }
         self.flows_for = Some(key);
-        let diverted = self.diverted.map(f64::to_bits);
-        let impurity = self.impurity.map(|x| x.map(f64::to_bits));
+        let (diverted, impurity) = (self.diverted, self.impurity);
         if self.scan.derated_up == 0 && spec.dispatch == Dispatch::Even {
             self.set_flows_even(spec);
         } else {
@@ -362,9 +361,10 @@ impl CircuitState {
             self.set_purities(spec, trains);
             self.set_losses(spec, trains);
         }
-        if diverted != self.diverted.map(f64::to_bits) {
+        let same = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits());
+        if !same(&diverted, &self.diverted) {
             Carried::Diverted
-        } else if impurity != self.impurity.map(|x| x.map(f64::to_bits)) {
+        } else if !same(impurity.as_flattened(), self.impurity.as_flattened()) {
             Carried::Purity
         } else {
             Carried::Same

@@ -68,6 +68,7 @@ pub enum Fired {
 impl Deadline {
     /// Solve number `solve` sets the due time; returns the time and version of an event to
     /// queue, if one is needed.
+    #[inline]
     pub fn set(&mut self, due: Option<f64>, solve: u64) -> Option<(f64, u32)> {
         self.due = due;
         let d = due?;
