@@ -145,3 +145,102 @@ fn repeated_fixed_stops_of_all_trains() {
     assert!((c.availability - 0.7).abs() < 1e-12);
     assert!((c.trains_up[0] - 0.3).abs() < 1e-12 && (c.trains_up[4] - 0.7).abs() < 1e-12);
 }
+
+/// Two circuits in series through a 5 t tank: C1 (cap 3 t/h) feeds C2 (cap 2 t/h) with all its
+/// feed. The tank fills in 5 h at 1 t/h, then C1 is blocked to C2's rate; the feed tank
+/// (unbounded, 3 t/h offered) then fills at 1 t/h. Over 100 h: C2 processes 200 t, C1 205 t.
+#[test]
+fn a_full_tank_blocks_its_feeder_to_the_consumer_rate() {
+    let mut parts = simple(1, 3.0, 1.0, 3.0, None);
+    parts.horizon_h = 100.0;
+    parts.tanks.push(TankSpec {
+        name: "mid".into(),
+        capacity: Some(5.0),
+    });
+    parts.circuits[0].outlets = [Outlet::Tank(0), Outlet::Tank(0)];
+    let mut c2 = parts.circuits[0].clone();
+    c2.name = "C2".into();
+    c2.design_rate = 2.0;
+    c2.source = Source::Tank(0);
+    c2.outlets = [Outlet::Product(0), Outlet::Product(0)];
+    parts.circuits.push(c2);
+    let r = run(parts, 1, 0);
+    assert!((r.circuits[1].fed_t - 200.0).abs() < 1e-9, "{}", r.circuits[1].fed_t);
+    assert!((r.circuits[0].fed_t - 205.0).abs() < 1e-9, "{}", r.circuits[0].fed_t);
+    assert!((r.circuits[0].blocked - 0.95).abs() < 1e-12);
+    assert!((r.tanks[1].full - 0.95).abs() < 1e-12);
+    // C2 never starves: the tank is empty only at t = 0.
+    assert!(r.circuits[1].starved < 1e-12);
+    let lost = |c: &CircuitResult, n: &str| c.lost_t.iter().find(|(k, _)| k == n).unwrap().1;
+    // C1 loses 1 t/h of its 3 t/h design for 95 h to blocking.
+    assert!((lost(&r.circuits[0], "blocked") - 95.0).abs() < 1e-9);
+}
+
+/// A starved consumer takes exactly what flows in: C1 (cap 1) feeds C2 (cap 2) through an
+/// empty tank; C2 runs at 1 t/h, starved all the time, and the tank stays empty.
+#[test]
+fn an_empty_tank_starves_its_consumer_to_the_inflow() {
+    let mut parts = simple(1, 1.0, 1.0, 1.0, None);
+    parts.horizon_h = 50.0;
+    parts.tanks.push(TankSpec {
+        name: "mid".into(),
+        capacity: Some(5.0),
+    });
+    parts.circuits[0].outlets = [Outlet::Tank(0), Outlet::Product(0)];
+    parts.circuits[0].split_to_a = vec![1.0];
+    let mut c2 = parts.circuits[0].clone();
+    c2.name = "C2".into();
+    c2.design_rate = 2.0;
+    c2.source = Source::Tank(0);
+    c2.outlets = [Outlet::Product(0), Outlet::Product(0)];
+    parts.circuits.push(c2);
+    let r = run(parts, 1, 0);
+    assert!((r.circuits[1].fed_t - 50.0).abs() < 1e-9);
+    assert!((r.circuits[1].starved - 1.0).abs() < 1e-12);
+    assert_eq!(r.tanks[1].mean_level_t, 0.0);
+}
+
+/// Off-spec: a stage bypass lowers the B outlet's purity below its spec while it lasts; batches
+/// made in that time fail, others pass. One train, per-stage bypass with a fixed clock of 50 h
+/// on a 1-stage train and a 24 h repair, batches of 12 t at 1 t/h: batches closing at 12, 24,
+/// 36, 48 h pass; the stage fails at 50 h: the batch [48, 60] holds 2 t at design and 10 t
+/// bypassed (purity 1 - (2 x 1e-3 + 10 x 2e-2) / 12 = 0.98317 < 0.99): off-spec, and so are
+/// [60, 72]; [72, 84] has 2 t bypassed: 1 - (10e-3 + 2 x 2e-2) / 12 = 0.99583: on-spec.
+#[test]
+fn a_bypassed_stage_makes_off_spec_batches_while_it_lasts() {
+    let mut parts = simple(1, 1.0, 1.0, 1.0, None);
+    parts.horizon_h = 84.0;
+    parts.products[0].min_purity = Some(0.99);
+    parts.products[0].batch_t = 12.0;
+    let c = &mut parts.circuits[0];
+    c.outlets = [Outlet::Product(1), Outlet::Product(0)];
+    c.split_to_a = vec![0.0];
+    c.sections = Sections {
+        extraction: 1,
+        scrub: 0,
+        strip: 0,
+    };
+    c.purity = PuritySpec {
+        design: [0.999, 0.999],
+        bypass: [vec![[0.98, 0.98]], vec![]],
+    };
+    c.off_spec = OffSpecPolicy::Scrap;
+    c.failures.push(FailureModeSpec {
+        name: "mixer".into(),
+        per: Per::Stage,
+        effect: Effect::Bypass,
+        time_to_failure: fixed(50.0),
+        time_to_repair: fixed(24.0),
+    });
+    parts.products.push(ProductSpec {
+        name: "A".into(),
+        min_purity: None,
+        batch_t: 1.0,
+    });
+    let r = run(parts, 1, 0);
+    let p = &r.products[0];
+    assert_eq!((p.batches, p.on_spec_batches), (7, 5));
+    assert!((p.on_spec_t - 60.0).abs() < 1e-9 && (p.off_spec_t - 24.0).abs() < 1e-9);
+    assert!((p.off_spec_bypass_t - 24.0).abs() < 1e-9);
+    assert!((r.scrapped_t - 24.0).abs() < 1e-9);
+}
