@@ -244,3 +244,135 @@ fn a_bypassed_stage_makes_off_spec_batches_while_it_lasts() {
     assert!((p.off_spec_bypass_t - 24.0).abs() < 1e-9);
     assert!((r.scrapped_t - 24.0).abs() < 1e-9);
 }
+
+/// Staggered maintenance with duration < interval / K never has two trains down at once:
+/// the distribution of trains up puts mass only on K and K - 1. Train k starts at
+/// (k + 1/2) x 720 / 4 h and every 720 h: over 2,880 h, 15 whole 170 h windows and train 3's
+/// last one cut to 90 h by the horizon.
+#[test]
+fn staggered_maintenance_never_overlaps() {
+    let mut parts = simple(4, 1.0, 1.0, 3.0, None);
+    parts.horizon_h = 4.0 * 720.0;
+    parts.circuits[0].maintenance.push(MaintenanceSpec {
+        interval_h: 720.0,
+        duration_h: 170.0,
+        stagger: true,
+    });
+    let r = run(parts.clone(), 1, 0);
+    let c = &r.circuits[0];
+    assert!(c.trains_up[..3].iter().all(|f| *f == 0.0), "{:?}", c.trains_up);
+    let down = (15.0 * 170.0 + 90.0) / 2880.0;
+    assert!((c.trains_up[3] - down).abs() < 1e-12);
+    assert!((c.availability - (1.0 - down / 4.0)).abs() < 1e-12);
+    // Not staggered: all four down together.
+    parts.circuits[0].maintenance[0].stagger = false;
+    let r = run(parts, 1, 0);
+    let c = &r.circuits[0];
+    assert!((c.trains_up[0] - 170.0 / 720.0).abs() < 1e-12);
+    assert!(c.trains_up[1..4].iter().all(|f| *f == 0.0));
+}
+
+/// Turndown: a circuit fed below min_rate x design idles until its source holds
+/// RESUME_HOURS (8 h) of turndown flow, then runs at its maximum until the tank is empty.
+/// Feed 0.2 t/h, design 1 t/h, min 0.5: idle while the tank fills to 4 t (20 h), then
+/// drains at 1 - 0.2 = 0.8 t/h (5 h): a 25 h cycle processing all the feed.
+#[test]
+fn turndown_idles_and_resumes_at_the_resume_level() {
+    let mut parts = simple(1, 1.0, 1.0, 0.2, None);
+    parts.horizon_h = 250.0;
+    parts.circuits[0].min_rate = 0.5;
+    let r = run(parts, 1, 0);
+    let c = &r.circuits[0];
+    // 10 whole cycles: everything offered was processed.
+    assert!((c.fed_t - 50.0).abs() < 1e-9, "{}", c.fed_t);
+    let lost = |n: &str| c.lost_t.iter().find(|(k, _)| k == n).unwrap().1;
+    // Idle 20 h of every 25 h at a loss of 1 t/h; running 5 h at design: no loss.
+    assert!((lost("underfed") - 200.0).abs() < 1e-9, "{:?}", c.lost_t);
+    // Mean level: 20 h rising 0 -> 4, 5 h falling 4 -> 0: 2 t.
+    assert!((r.tanks[0].mean_level_t - 2.0).abs() < 1e-9);
+}
+
+/// A derate caps the failed train: 2 trains (max 1.0 x 1 t/h), feed 2 t/h, one train derated
+/// to 0.5 for a fixed 10 h after 20 h of operation; the other is already at its maximum,
+/// so 5 t build up in the unbounded tank and are never worked off (no headroom).
+#[test]
+fn a_derate_caps_the_train_and_is_attributed_to_its_mode() {
+    let mut parts = simple(2, 1.0, 1.0, 2.0, None);
+    parts.horizon_h = 40.0;
+    parts.circuits[0].failures.push(FailureModeSpec {
+        name: "one of two pumps".into(),
+        per: Per::Train,
+        effect: Effect::Derate(0.5),
+        time_to_failure: fixed(20.0),
+        time_to_repair: fixed(10.0),
+    });
+    parts.circuits[0].crews = Crews::Own(Some(1));
+    let r = run(parts, 1, 0);
+    let c = &r.circuits[0];
+    // Both trains derate at 20 h; one crew: repairs end at 30 h and 40 h.
+    // Processed: 2 x 20 + 1.0 x 10 + 1.5 x 10 = 65 t.
+    assert!((c.fed_t - 65.0).abs() < 1e-9, "{}", c.fed_t);
+    let lost = |n: &str| c.lost_t.iter().find(|(k, _)| k == n).unwrap().1;
+    assert!((lost("one of two pumps") - 15.0).abs() < 1e-9);
+    assert_eq!(c.availability, 1.0);
+}
+
+/// Feed outages and a full feed tank with "hold": with a fixed 10 h outage every 40 h of
+/// delivery and a train that keeps up with the feed, nothing is held back; a 2 t tank in front
+/// of a train slower than the feed holds back the excess once full.
+#[test]
+fn outages_and_a_full_feed_tank_hold_back_feed() {
+    let mut parts = simple(1, 1.0, 1.0, 1.0, None);
+    parts.horizon_h = 100.0;
+    parts.feed.outage = Some(OutageSpec {
+        time_to_failure: fixed(40.0),
+        time_to_repair: fixed(10.0),
+    });
+    let r = run(parts.clone(), 1, 0);
+    assert!((r.outage_h - 20.0).abs() < 1e-12);
+    assert!((r.offered_t - 80.0).abs() < 1e-9 && (r.circuits[0].fed_t - 80.0).abs() < 1e-9);
+    assert_eq!(r.held_back_t, 0.0);
+    let mut parts = simple(1, 0.5, 1.0, 1.0, Some(2.0));
+    parts.horizon_h = 100.0;
+    let r = run(parts.clone(), 1, 0);
+    // The tank fills at 0.5 t/h in 4 h; afterwards 0.5 t/h is held back for 96 h.
+    assert!((r.held_back_t - 48.0).abs() < 1e-9 && r.lost_t == 0.0);
+    assert!((r.tanks[0].full - 0.96).abs() < 1e-12);
+    parts.feed.when_full = WhenFull::Lose;
+    let r = run(parts, 1, 0);
+    assert!((r.lost_t - 48.0).abs() < 1e-9 && r.held_back_t == 0.0);
+}
+
+/// A campaign line alternates two circuits fed from their own tanks... here one feed tank
+/// feeds circuit A; circuit B is parked and fed from a tank A fills. Campaigns of 10 h with a
+/// 2 h changeover: in 48 h, A runs [0,10] and [24,34], B runs [12,22] and [36,46].
+#[test]
+fn a_campaign_line_runs_one_circuit_at_a_time() {
+    let mut parts = simple(1, 2.0, 1.0, 1.0, None);
+    parts.horizon_h = 48.0;
+    parts.tanks.push(TankSpec {
+        name: "mid".into(),
+        capacity: None,
+    });
+    parts.circuits[0].outlets = [Outlet::Tank(0), Outlet::Tank(0)];
+    let mut b = parts.circuits[0].clone();
+    b.name = "B".into();
+    b.source = Source::Tank(0);
+    b.outlets = [Outlet::Product(0), Outlet::Product(0)];
+    parts.circuits.push(b);
+    parts.lines.push(LineSpec {
+        name: "line".into(),
+        circuits: vec![0, 1],
+        rule: SwitchRule::Length(10.0),
+        changeover_h: 2.0,
+        start: ChangeoverStart::Stored,
+    });
+    let r = run(parts, 1, 0);
+    // A: [0,10] drains nothing (tank empty, feed 1 t/h): 10 t; [24,34]: 12 t backlog + feed,
+    // at 2 t/h for 10 h = 20 t. B: [12,22] 10 t in mid, drains at 2 t/h in 5 h: 10 t;
+    // [36,46]: 20 t, at 2 t/h for 10 h: 20 t.
+    assert!((r.circuits[0].fed_t - 30.0).abs() < 1e-9, "{}", r.circuits[0].fed_t);
+    assert!((r.circuits[1].fed_t - 30.0).abs() < 1e-9, "{}", r.circuits[1].fed_t);
+    assert_eq!(r.lines[0].switches, 4);
+    assert!((r.lines[0].changeover - 8.0 / 48.0).abs() < 1e-12);
+}
