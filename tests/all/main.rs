@@ -1,6 +1,7 @@
 //! One integration-test binary with a module per topic.
 
 mod allocate;
+mod analytic;
 mod chem;
 mod cli;
 mod dynamic;
