@@ -8,6 +8,7 @@ mod experiment;
 mod flowsheet;
 mod plant;
 mod report;
+mod restart;
 mod scenario;
 mod scenarios;
 mod sequence;

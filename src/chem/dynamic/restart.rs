@@ -1,14 +1,20 @@
 //! Restart curves: for a set of stop lengths, how long each product stays below its sales spec
 //! after the restart and the flow-weighted mean purity of what it delivers meanwhile.
 //!
-//! Each point is one run of the model ([`DynamicModel::after_stop`]) with the target
-//! [`Target::Purity`] at the product's spec and the early exit (`until_steady = false`). The
-//! early exit ends a run only after both products have been at or above their specs and
-//! converging on their steady purities from some time t0 until 2 t0 + 10 tau, so the run is
-//! the same step for step as a full run up to its end and the off-spec times agree with the
-//! full run's exactly (the same interpolated crossing) unless a product fell below its spec
-//! again after that stretch; the tests compare every point against a run to steady state.
-//! On the Pr/Nd circuit this cuts each run from ~500 steps to ~100-200.
+//! Each point is one run of the model ([`DynamicModel::after_stop`]) with the targets
+//! [`Target::Purity`] at the products' specs and the early exit (`until_steady = false`).
+//! Putting the targets at the specs is what makes the early exit fit: it ends a run once both
+//! products have been at or above their specs and converging on their steady purities from
+//! some time t0 until 2 t0 + 10 tau, so the run takes the same steps as a run to steady state
+//! up to its end and its off-spec times are the full run's to the last bit (the same
+//! interpolated crossing), unless a product falls below its spec again after such a stretch;
+//! the tests compare every point of a 10-point grid against runs to steady state. A product
+//! without a spec gets a target every purity meets, so it never holds a run back. The saving
+//! is modest here because most steps resolve the first tens of tau after the restart: on the
+//! Pr/Nd circuit's 10-point grid to 120 h, 3,521 steps instead of 4,796 (specs 0.9997 /
+//! 0.9991). The cost scales as rtol^(-1/2) (second-order steps): rtol 1e-4 takes about a third
+//! of the time of the default 1e-5 and still gives off times within 2e-4 and mean purities
+//! within 2e-7 of a 1e-7 run.
 //!
 //! # Mean purity
 //! The mean purity of a product over the off-spec window [0, T] is 1 - I(T) / Q(T), with Q the
@@ -18,7 +24,12 @@
 //! mass balance, so their error is the integrator's global error in the holdups, controlled
 //! by `rtol`. Within the step that contains T they are interpolated by the cubic Hermite
 //! polynomial through the two samples' cumulative amounts with the samples' instantaneous
-//! flows as slopes.
+//! flows as slopes. Measured on the Pr/Nd circuit at the default rtol 1e-5: within 1.5e-8
+//! (restarts to 120 h) and 4.6e-8 (naive start) of a 100x tighter run, the error falling in
+//! proportion to rtol. The trapezoid rule on the sampled flows would do as well here (it
+//! agrees within 1.5e-8 and 8.7e-8); the accumulated outflows are used because they are the
+//! amounts the model's balance says left, which is what a blend of the liquor must account
+//! for, whatever the sample spacing.
 
 use super::{DynamicModel, Sample, Transient};
 use crate::chem::ChemError;
@@ -209,7 +220,7 @@ fn mean_purity(tr: &Transient, until: f64, product: Product) -> f64 {
 
 /// Stop lengths for a restart curve, hours: 0, then log-spaced points from 0.25 h up to and
 /// including `max_stop_h` (about 3 per decade, at least 6), strictly increasing. A
-/// `max_stop_h` in (0, 0.25] gives [0, `max_stop_h`]; 0, negative or non-finite gives [0].
+/// `max_stop_h` in (0, 0.25] gives `[0, max_stop_h]`; 0, negative or non-finite gives `[0]`.
 pub fn stop_grid(max_stop_h: f64) -> Vec<f64> {
     const FIRST: f64 = 0.25;
     const PER_DECADE: f64 = 3.0;
