@@ -59,9 +59,12 @@ impl MonotoneCurve {
         Ok(MonotoneCurve { x, y, m })
     }
 
-    /// The interpolant at `x` (extrapolated as in the module docs). No allocation.
+    /// The interpolant at `x` (extrapolated as in the module docs; NaN for NaN). No allocation.
     pub fn eval(&self, x: f64) -> f64 {
         let (xs, ys, n) = (&self.x, &self.y, self.x.len());
+        if x.is_nan() {
+            return f64::NAN;
+        }
         if x <= xs[0] || n == 1 {
             return if x <= xs[0] { ys[0] } else { ys[n - 1] };
         }
@@ -250,6 +253,7 @@ mod tests {
         let c = curve(&[0.0, 2.0], &[1.0, 2.0]);
         assert_eq!(c.eval(1.0), 1.5);
         assert_eq!(c.eval(4.0), 3.0);
+        assert!(c.eval(f64::NAN).is_nan());
     }
 
     #[test]

@@ -300,7 +300,12 @@ fn bad_specs_and_unrecovered_runs_are_errors() {
         assert!(err.to_string().starts_with(field), "{err}");
         assert!(dm.naive_start_point(a, b).is_err());
     }
-    assert!(dm.restart_points(&[-1.0], Some(LOOSE.0), None).is_err());
+    for specs in [(Some(LOOSE.0), None), (None, None)] {
+        let err = dm
+            .restart_points(&[2.0, -1.0], specs.0, specs.1)
+            .unwrap_err();
+        assert!(err.to_string().starts_with("stop"), "{err}");
+    }
     let short = DynamicOptions {
         max_time: 5.0,
         ..Default::default()

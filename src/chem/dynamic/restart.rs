@@ -81,6 +81,12 @@ impl DynamicModel {
         spec_b: Option<f64>,
     ) -> Result<Vec<RestartPoint>, ChemError> {
         let model = self.with_specs(spec_a, spec_b)?;
+        if let Some(bad) = stops_h.iter().find(|d| !(d.is_finite() && **d >= 0.0)) {
+            return Err(ChemError::field(
+                "stop",
+                format!("{bad} must be a finite number of hours >= 0"),
+            ));
+        }
         stops_h
             .iter()
             .map(|&stop_h| {
