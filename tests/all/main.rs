@@ -10,6 +10,7 @@ mod flow;
 mod flowsheet;
 mod plant;
 mod report;
+mod restart;
 mod scenario;
 mod scenarios;
 mod sequence;
