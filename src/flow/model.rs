@@ -350,25 +350,6 @@ impl Model for Flow<'_> {
 
     fn handle(&mut self, event: Ev, sched: &mut Scheduler<Ev>) {
         self.now = sched.now().hours();
-        if self.now > 713.0 && std::env::var_os("FLOW_DEBUG").is_some() {
-            eprintln!("DBG t {} {event:?}", self.now);
-            for (i, t) in self.tanks.iter().enumerate() {
-                eprintln!(
-                    "DBG   tank {i} {:?} level {:e} in {:?} out {:?} v {}",
-                    t.mode,
-                    t.level(),
-                    t.in_rate,
-                    t.out_rate,
-                    t.version
-                );
-            }
-            for (i, c) in self.circuits.iter().enumerate() {
-                eprintln!(
-                    "DBG   circ {i} rate {:e} cap {} idle {} limit {:?} up {}",
-                    c.rate, c.cap, c.idle, c.limit, c.up
-                );
-            }
-        }
         let changed = match event {
             Ev::Fail { clock, version } => self.on_fail(clock, version, sched),
             Ev::Repaired { clock } => self.on_repaired(clock, sched),
