@@ -52,10 +52,6 @@ pub fn simple(trains: u32, design: f64, max: f64, feed: f64, tank: Option<f64>) 
     }
 }
 
-fn exp(mean: f64) -> DistSpec {
-    DistSpec::Exponential { mean }
-}
-
 fn fixed(value: f64) -> DistSpec {
     DistSpec::Fixed { value }
 }
