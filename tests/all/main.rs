@@ -7,6 +7,7 @@ mod cli;
 mod dynamic;
 mod experiment;
 mod flow;
+mod flow_stochastic;
 mod flowsheet;
 mod plant;
 mod report;
