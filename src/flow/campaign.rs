@@ -120,7 +120,8 @@ impl Flow<'_> {
             }
             let running = line.circuits[self.lines[l].current];
             let source = &self.tanks[self.source_tank(running)];
-            let low = source.level() < threshold || source.mode == Mode::Empty;
+            let low = source.level() < threshold + super::tank::LEVEL_TOLERANCE_T
+                || source.mode == Mode::Empty;
             let blocked = self.circuits[running].limit == Some(fixed::BLOCKED);
             if !(low || blocked) {
                 continue;

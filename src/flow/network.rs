@@ -17,7 +17,7 @@
 use super::event::Ev;
 use super::model::{Flow, tank_of};
 use super::spec::{Outlet, PlantSpec};
-use super::tank::Mode;
+use super::tank::{LEVEL_TOLERANCE_T, Mode};
 use super::train::{Train, fixed};
 use crate::engine::Scheduler;
 
@@ -102,7 +102,9 @@ impl Flow<'_> {
             if self.circuits[c].idle {
                 let s = self.source_tank(c);
                 let tank = &self.tanks[s];
-                if tank.level() >= self.resume_level(c) || tank.mode != Mode::Partial {
+                if tank.level() >= self.resume_level(c) - LEVEL_TOLERANCE_T
+                    || tank.mode != Mode::Partial
+                {
                     self.circuits[c].idle = tank.mode == Mode::Empty;
                 }
             }
