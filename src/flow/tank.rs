@@ -285,9 +285,16 @@ impl Tank {
     }
 
     /// Whether it holds something but too little to mix: its outflow carries its inflow's
-    /// composition.
+    /// composition. At the pipe level itself (within [`LEVEL_TOLERANCE_T`]) the rates that
+    /// brought it there decide: it turns into a pipe when draining, out of one when filling.
     pub fn is_pipe(&self) -> bool {
-        self.mode != Mode::Empty && self.level <= self.pipe_t
+        if self.mode == Mode::Empty {
+            return false;
+        }
+        if (self.level - self.pipe_t).abs() <= LEVEL_TOLERANCE_T {
+            return self.inflow() < self.outflow();
+        }
+        self.level < self.pipe_t
     }
 
     /// Hours of the last update.
@@ -369,5 +376,8 @@ mod tests {
         t.advance(0.9);
         t.classify();
         assert!(!t.is_pipe());
+        // At the pipe level and draining: a pipe again.
+        t.out_rate = vec![0.0, 4.0];
+        assert!(t.is_pipe());
     }
 }
