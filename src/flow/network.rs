@@ -23,7 +23,7 @@ use super::circuit::Carried;
 use super::event::Ev;
 use super::model::{Flow, tank_of};
 use super::spec::{OffSpecPolicy, Outlet, PlantSpec};
-use super::tank::Mode;
+use super::tank::{LEVEL_TOLERANCE_T, Mode, Tank};
 use super::train::fixed;
 use crate::engine::{Scheduler, SimTime};
 
@@ -241,15 +241,18 @@ impl Flow<'_> {
     }
 
     /// What the rates follow from, as bits, each passed to `f` until it returns false: the feed
-    /// rate; each tank's mode, level and masses (as its content count); each circuit's
+    /// rate; each tank's mode, level and masses (as its content count) and whether it is a
+    /// pipe (at the pipe level that follows from its rates as last set); each circuit's
     /// capacity (or only that it exceeds what flows into its empty source) and idling.
-    /// Returns whether `f` took all of them.
+    /// (A circuit fed from a pipe also reads its own rate as last set: at a settled state
+    /// that is the rate the settling found.) Returns whether `f` took all of them.
     fn settle_inputs(&self, mut f: impl FnMut(u64) -> bool) -> bool {
         if !f(self.feed_rate().to_bits()) {
             return false;
         }
         // A tank's mode, level and masses stay the same while its content count does.
-        if !self.tanks.iter().all(|t| f(t.content)) {
+        let pipe = |t: &Tank| u64::from(t.is_pipe());
+        if !self.tanks.iter().all(|t| f(t.content) && f(pipe(t))) {
             return false;
         }
         // A circuit whose source was empty at the last settling, with less flowing in than it
@@ -281,7 +284,9 @@ impl Flow<'_> {
             if self.circuits[c].idle {
                 let s = self.source_tank(c);
                 let tank = &self.tanks[s];
-                if tank.level() >= self.resume_level(c) || tank.mode != Mode::Partial {
+                if tank.level() >= self.resume_level(c) - LEVEL_TOLERANCE_T
+                    || tank.mode != Mode::Partial
+                {
                     self.circuits[c].idle = tank.mode == Mode::Empty;
                 }
             }
@@ -295,13 +300,15 @@ impl Flow<'_> {
         want.min(self.tanks[self.source_tank(c)].capacity)
     }
 
-    /// Circuit feed rates: passes in flow order until none changes. Without a full tank a pass
-    /// reads nothing it has not set itself before (feeders come first in flow order), so a
-    /// second pass would find what the first one did and is skipped.
-    /// Returns whether the rates settled (false if the pass cap cut the passes short).
+    /// Circuit feed rates: passes in flow order until none changes. Without a full tank or a
+    /// pipe a pass reads nothing it has not set itself before (feeders come first in flow
+    /// order), so a second pass would find what the first one did and is skipped. (A full
+    /// tank's room reads what its consumer takes; a circuit fed from a pipe reads its own rate
+    /// from before the pass.) Returns whether the rates settled (false if the pass cap cut
+    /// the passes short).
     fn settle_rates(&mut self) -> bool {
         let passes = 2 * self.circuits.len() + 4;
-        let backward = self.tanks.iter().any(|t| t.mode == Mode::Full);
+        let backward = (self.tanks.iter()).any(|t| t.mode == Mode::Full || t.is_pipe());
         for _ in 0..passes {
             if !self.rate_pass() || !backward {
                 return true;
@@ -365,21 +372,37 @@ impl Flow<'_> {
         }
     }
 
-    /// Circuit `c`'s feed composition from its source tank `s` (the content, or what flows in
-    /// when it is empty), into the scratch buffer.
+    /// Circuit `c`'s feed composition from its source tank `s` into the scratch buffer: the
+    /// content's; what flows in when the tank is empty; what flows in, plus any excess of the
+    /// circuit's rate (as last set) at the content's composition, when the tank is a pipe.
     fn feed_composition(&mut self, c: usize, s: usize) {
         let tank = &self.tanks[s];
         let comp = &mut self.scratch.comp[c];
-        if tank.level() > 0.0 {
+        let inflow = &self.scratch.tank_in[s];
+        let total: f64 = inflow.iter().sum();
+        if tank.mode != Mode::Empty && !(tank.is_pipe() && total > 0.0) {
             tank.outflow_composition(comp);
             return;
         }
-        let inflow = &self.scratch.tank_in[s];
-        let total: f64 = inflow.iter().sum();
         if total > 0.0 {
+            let rate = self.circuits[c].rate;
+            let (masses, level) = (tank.masses(), tank.level());
+            let excess = if tank.mode == Mode::Empty || level <= 0.0 {
+                0.0
+            } else {
+                (rate - total).max(0.0)
+            };
             comp.iter_mut()
                 .zip(inflow)
-                .for_each(|(x, v)| *x = v / total);
+                .zip(masses)
+                .for_each(|((x, v), m)| {
+                    let content = if excess > 0.0 {
+                        excess * m / level
+                    } else {
+                        0.0
+                    };
+                    *x = (v + content) / (total + excess);
+                });
         } else {
             let design = &self.spec.parts().circuits[c].design_composition;
             comp.copy_from_slice(design);

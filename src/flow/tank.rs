@@ -2,16 +2,40 @@
 //! outflow rates between the events that change them, integrated exactly.
 //!
 //! **Composition.** Outflow leaves with the composition the tank held when its rates were last
-//! set (sample and hold); every event that sets the rates refreshes it, and while the inflow's
-//! composition differs from the content's the model schedules a refresh at least every quarter
-//! of the tank's residence time, so an element's mass never falls more than a quarter of itself
-//! between refreshes (it cannot turn negative). Masses, and so every element's balance, are
-//! exact; only the timing of composition changes inside a well-mixed tank is approximated.
+//! set (sample and hold); every event that sets the rates refreshes it. While liquor of another
+//! composition flows in, the model schedules a refresh when the content's composition would
+//! move more than [`COMPOSITION_TOLERANCE`] from the held one (relative, per element, to the
+//! larger of its shares in the content and the inflow; [`TRACE`] floors it), and before any element held in the outflow would run out in the tank (so no mass
+//! turns negative). The content's composition under held rates is a closed form: with inflow
+//! `i` of composition `y`, held outflow composition `x0` and level `L(t)`, it is
+//! `x0 + w (y - x0)` with `w = i t / L(t)`. Masses, and so every element's balance, are exact;
+//! only the timing of composition changes inside a well-mixed tank is approximated.
+//!
+//! **Near-empty tanks are pipes.** At or below [`PIPE_HOURS`] of its consumer's installed
+//! maximum a tank does not mix: what flows out carries the inflow's composition, plus any
+//! excess over the inflow drawn at the content's (see `network`). Mixing a few seconds of
+//! liquor changes nothing a plant measures, but refreshing it would take an event every few
+//! microseconds.
 
 use super::network::Deadline;
 
 /// Masses below this (t REO) count as an empty tank; within it of the capacity, a full one.
 pub const LEVEL_TOLERANCE_T: f64 = 1e-9;
+
+/// Change of an element's share of the content, relative to the larger of its share in the
+/// content and in the inflow (plus [`TRACE`]), that calls for a refresh of the outflow's
+/// composition.
+pub const COMPOSITION_TOLERANCE: f64 = 1e-2;
+
+/// Mass fraction below which an element counts as a trace for [`COMPOSITION_TOLERANCE`].
+pub const TRACE: f64 = 1e-6;
+
+/// A tank holding at most this many hours of its outflow counts as empty.
+pub const MIX_HOURS: f64 = 1e-6;
+
+/// A tank holding at most this many hours of its consumer's installed maximum acts as a pipe
+/// (no mixing, no composition refreshes).
+pub const PIPE_HOURS: f64 = 0.01;
 
 /// Where a tank's level stands, which decides what limits the flows through it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +82,10 @@ pub struct Tank {
     pub mode: Mode,
     /// Its next level event.
     pub deadline: Deadline,
+    /// At or below this level the tank counts as empty, t.
+    empty_t: f64,
+    /// At or below this level the tank acts as a pipe (no mixing), t.
+    pipe_t: f64,
 }
 
 impl Tank {
@@ -78,6 +106,8 @@ impl Tank {
             empty_h: 0.0,
             mode: Mode::Empty,
             deadline: Deadline::default(),
+            empty_t: LEVEL_TOLERANCE_T,
+            pipe_t: LEVEL_TOLERANCE_T,
         }
     }
 
@@ -139,8 +169,9 @@ impl Tank {
     }
 
     /// Re-reads the mode from the level (call after `advance`). A level within
-    /// [`LEVEL_TOLERANCE_T`] of a bound is snapped onto it, so that rounding never leaves a
-    /// tank a hair above empty or below full.
+    /// [`LEVEL_TOLERANCE_T`] of a bound counts as at it, so rounding never leaves a tank a hair
+    /// above empty or below full; the masses themselves are kept (exact balances), except that
+    /// an element mixed out exactly may come out a rounding hair below zero and is set to 0.
     #[inline]
     pub fn classify(&mut self) -> Mode {
         if !self.moved {
@@ -149,23 +180,18 @@ impl Tank {
         }
         self.moved = false;
         self.content += 1;
-        if self.level <= LEVEL_TOLERANCE_T {
-            self.mass.iter_mut().for_each(|m| *m = 0.0);
-            self.level = 0.0;
-            self.mode = Mode::Empty;
+        self.mode = if self.level <= self.empty_level() + LEVEL_TOLERANCE_T {
+            Mode::Empty
         } else if self.level > self.capacity + LEVEL_TOLERANCE_T {
-            self.mode = Mode::Over;
+            Mode::Over
         } else if self.level >= self.capacity - LEVEL_TOLERANCE_T {
-            let scale = self.capacity / self.level;
-            self.mass.iter_mut().for_each(|m| *m *= scale);
-            self.level = self.capacity;
-            self.mode = Mode::Full;
+            Mode::Full
         } else {
-            self.mode = Mode::Partial;
-        }
-        // Rounding can leave an element a hair below zero when it was mixed out exactly.
+            Mode::Partial
+        };
         for m in &mut self.mass {
             if *m < 0.0 {
+                self.level -= *m;
                 *m = 0.0;
             }
         }
@@ -200,12 +226,12 @@ impl Tank {
     /// composition, a composition refresh. `None` if nothing happens.
     #[inline]
     pub fn next_event_in(&self, watch: Option<f64>) -> Option<f64> {
-        if self.balanced && self.level == 0.0 {
-            // Empty and balanced: no net flow and nothing to mix.
+        if self.balanced {
+            // No net flow (no level to reach), and the inflow's composition is the held
+            // outflow's, drawing no element down (no refresh).
             return None;
         }
         let net = self.inflow() - self.outflow();
-        let out = self.outflow();
         let mut best = f64::INFINITY;
         if net > 0.0 && self.mode != Mode::Full && self.mode != Mode::Over {
             best = best.min((self.capacity - self.level) / net);
@@ -214,30 +240,102 @@ impl Tank {
             best = best.min((self.level - self.capacity) / -net);
         }
         if net < 0.0 && self.mode != Mode::Empty {
-            best = best.min(self.level / -net);
+            best = best.min((self.level - self.empty_level()).max(0.0) / -net);
         }
         if let Some(w) = watch {
             let gap = w - self.level;
-            if (gap > 0.0 && net > 0.0) || (gap < 0.0 && net < 0.0) {
+            let moving_toward = (gap > 0.0 && net > 0.0) || (gap < 0.0 && net < 0.0);
+            // Within rounding of the level already: acting on it again would not advance time.
+            if moving_toward && gap.abs() > LEVEL_TOLERANCE_T {
                 best = best.min(gap / net);
             }
         }
-        if self.level > 0.0 && out > 0.0 && self.mixing() {
-            best = best.min(0.25 * self.level / out);
+        if self.pipe_t > self.empty_t {
+            let gap = self.pipe_t - self.level;
+            if (gap > LEVEL_TOLERANCE_T && net > 0.0) || (gap < -LEVEL_TOLERANCE_T && net < 0.0) {
+                best = best.min(gap / net);
+            }
+        }
+        if let Some(t) = self.refresh_in() {
+            best = best.min(t);
         }
         (best.is_finite()).then_some(best.max(0.0))
     }
 
-    /// Whether liquor of another composition flows in (so the content's changes).
-    fn mixing(&self) -> bool {
-        let total_in = self.inflow();
-        if total_in <= 0.0 || self.level <= 0.0 {
+    /// The level at or below which the tank counts as empty, t.
+    pub fn empty_level(&self) -> f64 {
+        self.empty_t
+    }
+
+    /// Sets the empty level: `t` (at least [`LEVEL_TOLERANCE_T`]). The model gives each tank
+    /// [`MIX_HOURS`] of its consumer's installed maximum: an empty tank passes what flows in
+    /// straight through, so what little it holds stays put (exact balances) and no composition
+    /// refresh crowds the clock. It is fixed per tank so that the mode never depends on the
+    /// flows the mode itself sets.
+    pub fn set_empty_level(&mut self, t: f64) {
+        self.empty_t = t.max(LEVEL_TOLERANCE_T);
+    }
+
+    /// Hours until the outflow's held composition needs a refresh: the content's composition
+    /// would move more than [`COMPOSITION_TOLERANCE`] from it, or an element would run out
+    /// before the tank reaches its empty level (refreshed at half that time). `None` if never.
+    fn refresh_in(&self) -> Option<f64> {
+        let out = self.outflow();
+        if self.mode == Mode::Empty || out <= 0.0 || self.level <= 0.0 {
+            return None;
+        }
+        let inflow = self.inflow();
+        let net = inflow - out;
+        let mut best = f64::INFINITY;
+        if inflow > 0.0 && !self.is_pipe() {
+            // The least mixing fraction w that moves some element by the tolerance.
+            let w = self
+                .in_rate
+                .iter()
+                .zip(&self.out_rate)
+                .map(|(i, o)| {
+                    let (held, coming) = (o / out, i / inflow);
+                    COMPOSITION_TOLERANCE * (held.max(coming) + TRACE) / (coming - held).abs()
+                })
+                .fold(f64::INFINITY, f64::min);
+            if w < 1.0 {
+                let w = w.min(0.5);
+                let denominator = inflow - w * net;
+                if denominator > 0.0 {
+                    best = w * self.level / denominator;
+                }
+            }
+        }
+        let to_empty = if net < 0.0 {
+            (self.level - self.empty_level()).max(0.0) / -net
+        } else {
+            f64::INFINITY
+        };
+        for ((m, i), o) in self.mass.iter().zip(&self.in_rate).zip(&self.out_rate) {
+            let draw = o - i;
+            if draw > 0.0 && m / draw < to_empty {
+                best = best.min(0.5 * m / draw);
+            }
+        }
+        best.is_finite().then_some(best)
+    }
+
+    /// Sets the level at or below which the tank acts as a pipe, t (see the module doc).
+    pub fn set_pipe_level(&mut self, t: f64) {
+        self.pipe_t = t.max(LEVEL_TOLERANCE_T);
+    }
+
+    /// Whether it holds something but too little to mix: its outflow carries its inflow's
+    /// composition. At the pipe level itself (within [`LEVEL_TOLERANCE_T`]) the rates that
+    /// brought it there decide: it turns into a pipe when draining, out of one when filling.
+    pub fn is_pipe(&self) -> bool {
+        if self.mode == Mode::Empty {
             return false;
         }
-        self.in_rate
-            .iter()
-            .zip(&self.mass)
-            .any(|(i, m)| (i / total_in - m / self.level).abs() > 1e-9)
+        if (self.level - self.pipe_t).abs() <= LEVEL_TOLERANCE_T {
+            return self.inflow() < self.outflow();
+        }
+        self.level < self.pipe_t
     }
 
     /// Hours of the last update.
@@ -254,15 +352,41 @@ mod tests {
     fn level_integrates_exactly() {
         let mut t = Tank::new(Some(10.0), 2);
         t.in_rate = vec![1.0, 3.0];
-        t.out_rate = vec![0.5, 0.5];
+        t.out_rate = vec![0.25, 0.75];
         t.advance(2.0);
-        assert_eq!(t.masses(), &[1.0, 5.0]);
+        assert_eq!(t.masses(), &[1.5, 4.5]);
         assert_eq!(t.level(), 6.0);
         // Integral of 3 t/h x t over 2 h = 6 t h.
         assert!((t.level_integral - 6.0).abs() < 1e-12);
         assert_eq!(t.classify(), Mode::Partial);
-        // 4 t left at 3 t/h net.
+        // 4 t left at 3 t/h net; inflow and outflow alike, so no refresh.
         assert!((t.next_event_in(None).unwrap() - 4.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn refresh_when_content_moves_by_the_tolerance() {
+        // 10 t at 50/50, 1 t/h out at 50/50, 1 t/h in of element 0 only: the content's share
+        // of element 0 is 0.5 + w 0.5 with w = t / 10, so it moves 1 % (relative to
+        // 0.5 + TRACE) at t = 10 x 0.01 x (0.5 + 1e-6) / 0.5 h.
+        let mut t = Tank::new(None, 2);
+        t.add(&[5.0, 5.0]);
+        t.in_rate = vec![1.0, 0.0];
+        t.out_rate = vec![0.5, 0.5];
+        t.classify();
+        let expected = 10.0 * COMPOSITION_TOLERANCE * (0.5 + TRACE) / 0.5;
+        assert!((t.next_event_in(None).unwrap() - expected).abs() < 1e-12);
+    }
+
+    #[test]
+    fn refresh_before_an_element_runs_out() {
+        // Inflow within the tolerance of the content, but element 0 is drawn 0.0005 t/h faster
+        // than it comes in: its 1 t would last 2,000 h, so the refresh is due at half that.
+        let mut t = Tank::new(None, 2);
+        t.add(&[1.0, 9.0]);
+        t.in_rate = vec![0.0995, 0.9005];
+        t.out_rate = vec![0.1, 0.9];
+        t.classify();
+        assert!((t.next_event_in(None).unwrap() - 1000.0).abs() < 1e-6);
     }
 
     #[test]
@@ -271,8 +395,30 @@ mod tests {
         t.add(&[8.0]);
         t.out_rate = vec![2.0];
         t.classify();
-        assert_eq!(t.next_event_in(None), Some(4.0));
-        assert_eq!(t.next_event_in(Some(6.0)), Some(1.0));
-        assert_eq!(t.next_event_in(Some(9.0)), Some(4.0));
+        // Empty at the empty level (1e-9 t by default): 4 h less 5e-10 h.
+        let close = |a: Option<f64>, b: f64| (a.unwrap() - b).abs() < 1e-9;
+        assert!(close(t.next_event_in(None), 4.0));
+        assert!(close(t.next_event_in(Some(6.0)), 1.0));
+        assert!(close(t.next_event_in(Some(9.0)), 4.0));
+    }
+
+    #[test]
+    fn a_near_empty_tank_is_a_pipe_until_it_fills_past_the_pipe_level() {
+        // 0.1 t held, pipe level 1 t, 1 t/h net inflow of another composition: no refresh
+        // while it is a pipe, an event when it reaches the pipe level 0.9 h later.
+        let mut t = Tank::new(None, 2);
+        t.set_pipe_level(1.0);
+        t.add(&[0.1, 0.0]);
+        t.in_rate = vec![0.0, 3.0];
+        t.out_rate = vec![0.0, 2.0];
+        t.classify();
+        assert!(t.is_pipe());
+        assert!((t.next_event_in(None).unwrap() - 0.9).abs() < 1e-12);
+        t.advance(0.9);
+        t.classify();
+        assert!(!t.is_pipe());
+        // At the pipe level and draining: a pipe again.
+        t.out_rate = vec![0.0, 4.0];
+        assert!(t.is_pipe());
     }
 }

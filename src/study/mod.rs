@@ -2,6 +2,7 @@
 //! and compared. This is the application layer between the scenario and the reports.
 
 pub mod allocate;
+pub mod circuit_data;
 pub mod figures;
 pub mod products;
 pub mod sequence;
