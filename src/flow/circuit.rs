@@ -94,9 +94,10 @@ struct Scan {
 enum Part {
     /// Down, with the cause of its stop.
     Down(u16),
-    /// Up: whether a derate holds it below the circuit's maximum, and what it diverts or adds
-    /// to the impurity.
-    Up(bool, Option<Special>),
+    /// Up: its maximum (bits) and the derate mode holding it there, if a derate is active
+    /// (which mode and level decide its capacity and losses), and what it diverts or adds to
+    /// the impurity.
+    Up(Option<(u64, Option<u16>)>, Option<Special>),
 }
 
 /// An up train whose liquor is diverted or adds impurity.
@@ -123,7 +124,7 @@ impl Scan {
             }
             Part::Up(derated, special) => {
                 add(&mut self.up);
-                if derated {
+                if derated.is_some() {
                     add(&mut self.derated_up);
                 }
                 if let Some(sp) = special {
@@ -260,7 +261,10 @@ impl CircuitState {
         if !t.up() {
             return Part::Down(t.stop_cause.0);
         }
-        let derated = self.derate_modes.iter().any(|&m| t.derates[m] > 0);
+        let derated = (self.derate_modes.iter().any(|&m| t.derates[m] > 0)).then(|| {
+            let (max, mode) = train_max(spec, t);
+            (max.to_bits(), mode)
+        });
         let plain = !t.diverted
             && t.restart_purity == [None; 2]
             && t.bypassed[0] == 0
@@ -742,6 +746,35 @@ mod tests {
         ];
         t.restart_purity = [0, 1].map(|_| (draw(4) == 0).then(|| 0.99 + draw(100) as f64 * 1e-4));
         t.diverted = draw(10) == 0;
+    }
+
+    /// A second derate on a train already derated lowers its maximum and moves its loss to
+    /// the new mode: the one-train rescan sees it as a full rescan does.
+    #[test]
+    fn train_rescan_sees_a_second_derate() {
+        let mut spec = spec();
+        let dist = DistSpec::Exponential { mean: 100.0 };
+        for (name, x) in [("slow", 0.8), ("slower", 0.6)] {
+            spec.failures.push(FailureModeSpec {
+                name: name.into(),
+                per: Per::Train,
+                effect: Effect::Derate(x),
+                time_to_failure: dist.clone(),
+                time_to_repair: dist.clone(),
+            });
+        }
+        let mut trains: Vec<Train> = (0..12).map(|k| Train::new(0, k, 4, 0..0, 0)).collect();
+        let mut st = CircuitState::new(&spec, 0);
+        st.rescan(&spec, &trains);
+        for mode in [2, 3] {
+            trains[5].derates[mode] += 1;
+            st.rescan_train(&spec, &trains, 5);
+            assert!(st.scan_is_current(&spec, &trains), "mode {mode}");
+        }
+        st.rate = st.cap;
+        st.set_flows(&spec, &trains);
+        assert_eq!(st.loss_rate[2], 0.0);
+        assert_eq!(st.loss_rate[3], 0.7 * (1.0 - 0.6));
     }
 
     /// The even path and the one-train rescan give the general code's results, bit for bit.
