@@ -87,7 +87,7 @@ impl<E: Copy> EventQueue<E> {
         self.len() == 0
     }
 
-    /// Number of events ever pushed (the next insertion sequence number).
+    /// Insertion sequence numbers handed out so far, by pushes and reservations (the next one).
     #[inline]
     pub fn pushed(&self) -> u64 {
         self.next_seq
@@ -96,12 +96,28 @@ impl<E: Copy> EventQueue<E> {
     /// Schedules `event` at `time` (hours; must not be NaN, which `SimTime` guarantees).
     #[inline]
     pub fn push(&mut self, time: SimTime, event: E) {
+        let seq = self.reserve();
+        self.push_reserved(time, seq, event);
+    }
+
+    /// Takes the next insertion sequence number without pushing anything: an event pushed
+    /// later with it ([`push_reserved`](Self::push_reserved)) leaves among simultaneous events
+    /// as if it had been pushed now.
+    #[inline]
+    pub fn reserve(&mut self) -> u64 {
+        self.next_seq += 1;
+        self.next_seq - 1
+    }
+
+    /// Schedules `event` at `time` with the sequence number `seq` from
+    /// [`reserve`](Self::reserve) (each used at most once).
+    #[inline]
+    pub fn push_reserved(&mut self, time: SimTime, seq: u64, event: E) {
         let entry = Entry {
             key: time_key(time.hours()),
-            seq: self.next_seq,
+            seq,
             event,
         };
-        self.next_seq += 1;
         if self.root_taken {
             self.root_taken = false;
             self.sift_down(0, entry);
@@ -252,6 +268,20 @@ mod tests {
         }
         assert!(q.is_empty());
         assert_eq!(q.pop(), None);
+    }
+
+    #[test]
+    fn a_reserved_place_leaves_as_if_pushed_when_reserved() {
+        let mut q = EventQueue::with_capacity(4);
+        let t = SimTime::from_hours(1.0);
+        q.push(t, 'a');
+        let place = q.reserve();
+        q.push(t, 'c');
+        q.push_reserved(t, place, 'b');
+        q.push(SimTime::from_hours(0.5), 'z');
+        let order: Vec<char> = std::iter::from_fn(|| q.pop().map(|p| p.1)).collect();
+        assert_eq!(order, ['z', 'a', 'b', 'c']);
+        assert_eq!(q.pushed(), 4);
     }
 
     #[test]

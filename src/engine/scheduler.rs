@@ -68,6 +68,28 @@ impl<E: Copy> Scheduler<E> {
             .push(SimTime::from_hours(self.now.hours() + delay_h), event);
     }
 
+    /// Takes the place in the FIFO order among simultaneous events that an event scheduled now
+    /// would get, for [`schedule_reserved`](Self::schedule_reserved): a model can keep an event
+    /// it may never need out of the queue and still have it leave, if it is scheduled later,
+    /// exactly where it would have.
+    #[inline]
+    pub fn reserve(&mut self) -> u64 {
+        self.queue.reserve()
+    }
+
+    /// Schedules `event` at absolute time `at` with the place `seq` from
+    /// [`reserve`](Self::reserve) (each used at most once). Panics if `at` is before `now`.
+    /// The (time, place) must come after the event being handled, else it leaves out of order.
+    #[inline]
+    pub fn schedule_reserved(&mut self, at: SimTime, seq: u64, event: E) {
+        assert!(
+            at >= self.now,
+            "event scheduled in the past: {at} < {}",
+            self.now
+        );
+        self.queue.push_reserved(at, seq, event);
+    }
+
     /// Handles the next event if it is at or before `horizon`; returns whether it did.
     #[inline]
     pub fn step<M: Model<Event = E>>(&mut self, model: &mut M, horizon: SimTime) -> bool {

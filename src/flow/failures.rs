@@ -6,6 +6,14 @@
 //! crew. When the repair ends the effect ends and the clock restarts with a new draw. Every stop
 //! (failure, maintenance, parking by a line) ends with a restart transient whose off-spec time
 //! depends on how long the stop lasted.
+//!
+//! **Lazy failure events.** Only the first running clock of each train (by due time, then by
+//! when it started running) needs its failure event in the queue: the others cannot run out
+//! before it, and a stop freezes them all. A clock that starts running takes its place among
+//! simultaneous events at once ([`Scheduler::reserve`]); its event is queued when it becomes
+//! its train's first, with that place. So failures fire in the same order as if every running
+//! clock had its event queued, and the queue holds about one failure event per up train
+//! instead of one per clock plus the stale events of every stop.
 
 use super::event::Ev;
 use super::model::Flow;
@@ -17,6 +25,14 @@ impl Flow<'_> {
     /// Draws clock `i`'s next time to failure; schedules it if its train is up, else keeps it
     /// frozen.
     pub(super) fn draw_failure(&mut self, i: u32, sched: &mut Scheduler<Ev>) {
+        if self.draw_clock(i, sched) {
+            self.queue_first_clock(self.clocks[i as usize].train, sched);
+        }
+    }
+
+    /// Draws clock `i`'s next time to failure: it runs (true) if its train is up, else stays
+    /// frozen. Its event is left to [`queue_first_clock`](Self::queue_first_clock).
+    pub(super) fn draw_clock(&mut self, i: u32, sched: &mut Scheduler<Ev>) -> bool {
         let clock = self.clocks[i as usize];
         let train = &self.trains[clock.train as usize];
         let c = train.circuit as usize;
@@ -26,19 +42,37 @@ impl Flow<'_> {
             .ttf
             .sample(rng)
             .max(0.0);
+        let up = train.up();
         let clock = &mut self.clocks[i as usize];
-        if train.up() {
+        if up {
             clock.state = ClockState::Running(self.now + ttf);
             clock.version += 1;
-            sched.schedule_in(
-                ttf,
-                Ev::Fail {
-                    clock: i,
-                    version: clock.version,
-                },
-            );
+            clock.seq = sched.reserve();
         } else {
             clock.state = ClockState::Frozen(ttf);
+        }
+        up
+    }
+
+    /// Queues the failure event of train `t`'s first running clock (least due time, then
+    /// place), unless it is queued already.
+    pub(super) fn queue_first_clock(&mut self, t: u32, sched: &mut Scheduler<Ev>) {
+        let mut first: Option<(u32, f64, u64)> = None;
+        for i in self.trains[t as usize].clocks.clone() {
+            let clock = &self.clocks[i as usize];
+            if let ClockState::Running(due) = clock.state {
+                if first.is_none_or(|(_, d, s)| (due, clock.seq) < (d, s)) {
+                    first = Some((i, due, clock.seq));
+                }
+            }
+        }
+        let Some((i, due, seq)) = first else { return };
+        let clock = &mut self.clocks[i as usize];
+        if !clock.queued {
+            clock.queued = true;
+            let version = clock.version;
+            let fail = Ev::Fail { clock: i, version };
+            sched.schedule_reserved(SimTime::from_hours(due), seq, fail);
         }
     }
 
@@ -55,6 +89,7 @@ impl Flow<'_> {
         }
         self.advance_all();
         self.clocks[i as usize].state = ClockState::Failed;
+        self.clocks[i as usize].queued = false;
         let t = clock.train as usize;
         let c = self.trains[t].circuit as usize;
         let mode = &self.spec.parts().circuits[c].failures[clock.mode as usize];
@@ -69,6 +104,7 @@ impl Flow<'_> {
             }
         }
         self.dirty[c] = true;
+        self.queue_first_clock(clock.train, sched);
         self.request_crew(i, sched);
         true
     }
@@ -145,6 +181,7 @@ impl Flow<'_> {
             if let ClockState::Running(due) = clock.state {
                 clock.state = ClockState::Frozen((due - self.now).max(0.0));
                 clock.version += 1;
+                clock.queued = false;
             }
         }
         self.dirty[train.circuit as usize] = true;
@@ -164,15 +201,10 @@ impl Flow<'_> {
             if let ClockState::Frozen(left) = clock.state {
                 clock.state = ClockState::Running(self.now + left);
                 clock.version += 1;
-                sched.schedule_in(
-                    left,
-                    Ev::Fail {
-                        clock: i,
-                        version: clock.version,
-                    },
-                );
+                clock.seq = sched.reserve();
             }
         }
+        self.queue_first_clock(t as u32, sched);
         self.dirty[self.trains[t].circuit as usize] = true;
     }
 

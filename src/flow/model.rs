@@ -163,6 +163,8 @@ impl<'a> Flow<'a> {
                             stage,
                             state: ClockState::Frozen(0.0),
                             version: 0,
+                            seq: 0,
+                            queued: false,
                         });
                     }
                     rngs.push(stream(seed, replication, purpose(1, c, k, m)));
@@ -286,7 +288,10 @@ impl<'a> Flow<'a> {
     /// Schedules the first events and sets the first rates.
     pub fn start(&mut self, sched: &mut Scheduler<Ev>) {
         for clock in 0..self.clocks.len() as u32 {
-            self.draw_failure(clock, sched);
+            self.draw_clock(clock, sched);
+        }
+        for t in 0..self.trains.len() as u32 {
+            self.queue_first_clock(t, sched);
         }
         self.schedule_maintenance(sched);
         self.start_lines(sched);

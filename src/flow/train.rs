@@ -46,8 +46,13 @@ pub struct Clock {
     pub stage: u32,
     /// State.
     pub state: ClockState,
-    /// Version of its pending failure event.
+    /// Version of its failure event (events of other versions are stale).
     pub version: u32,
+    /// While running: its place among simultaneous events (reserved when it started running;
+    /// see [`Scheduler::reserve`](crate::engine::Scheduler::reserve)).
+    pub seq: u64,
+    /// Its failure event of the current version is in the queue.
+    pub queued: bool,
 }
 
 /// One train.
