@@ -2,9 +2,11 @@
 //! and compared. This is the application layer between the scenario and the reports.
 
 pub mod allocate;
+pub mod build;
 pub mod circuit_data;
 pub mod figures;
 pub mod products;
+pub mod restart_curve;
 pub mod sequence;
 
 use crate::Result;
