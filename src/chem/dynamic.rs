@@ -60,7 +60,10 @@
 
 mod cascade;
 mod newton;
+mod restart;
 mod run;
+
+pub use restart::{RestartPoint, stop_grid};
 
 use super::{CascadeSolution, ChemError, SeparationSpec};
 use cascade::Cascade;
@@ -169,6 +172,16 @@ pub struct Sample {
     pub flow_a: f64,
     /// B product flow, mol per mol fed.
     pub flow_b: f64,
+    /// A product that left since the (re)start, mol per mol fed per tau (the integral of
+    /// `flow_a` over time in tau), as the integrator's balance steps move it: exactly the sum
+    /// of the steps' outflows in [`Transient::out_a`], so it closes the mass balance.
+    pub out_a: f64,
+    /// Of `out_a`, the B-group elements (the A product's impurity), same unit.
+    pub impurity_out_a: f64,
+    /// B product that left since the (re)start, same unit (integral of `flow_b`).
+    pub out_b: f64,
+    /// Of `out_b`, the A-group elements (the B product's impurity), same unit.
+    pub impurity_out_b: f64,
     /// REE in the circuit, hours of feed (mol per mol/h fed).
     pub inventory_h: f64,
     /// REO in the circuit, hours of feed on the REO mass basis (t per t REO/h fed).

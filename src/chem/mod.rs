@@ -31,6 +31,7 @@ mod error;
 pub mod extractant;
 mod linear;
 mod loaded;
+pub mod monotone;
 mod solution;
 mod solve;
 mod spec;

@@ -21,7 +21,13 @@ impl Flow<'_> {
                 self.park(c);
             }
             if let SwitchRule::Length(h) = line.rule {
-                sched.schedule_in(h, Ev::Campaign { line: l as u32, version: 0 });
+                sched.schedule_in(
+                    h,
+                    Ev::Campaign {
+                        line: l as u32,
+                        version: 0,
+                    },
+                );
             }
         }
     }
@@ -37,7 +43,12 @@ impl Flow<'_> {
     }
 
     /// Line `l` ends its campaign: the running circuit parks and the changeover starts.
-    pub(super) fn on_campaign(&mut self, l: usize, version: u32, sched: &mut Scheduler<Ev>) -> bool {
+    pub(super) fn on_campaign(
+        &mut self,
+        l: usize,
+        version: u32,
+        sched: &mut Scheduler<Ev>,
+    ) -> bool {
         if self.lines[l].version != version || self.lines[l].changing {
             return false;
         }
@@ -71,7 +82,13 @@ impl Flow<'_> {
         let version = state.version;
         self.unpark(line.circuits[next], line.start, sched);
         if let SwitchRule::Length(h) = line.rule {
-            sched.schedule_in(h, Ev::Campaign { line: l as u32, version });
+            sched.schedule_in(
+                h,
+                Ev::Campaign {
+                    line: l as u32,
+                    version,
+                },
+            );
         }
         true
     }
@@ -95,19 +112,22 @@ impl Flow<'_> {
         let mut switched = false;
         for l in 0..self.lines.len() {
             let line = &self.spec.parts().lines[l];
-            let SwitchRule::Below(threshold) = line.rule else { continue };
+            let SwitchRule::Below(threshold) = line.rule else {
+                continue;
+            };
             if self.lines[l].changing || line.circuits.len() < 2 {
                 continue;
             }
             let running = line.circuits[self.lines[l].current];
             let source = &self.tanks[self.source_tank(running)];
-            let low = source.level() < threshold || source.mode == Mode::Empty;
+            let low = source.level() < threshold + super::tank::LEVEL_TOLERANCE_T
+                || source.mode == Mode::Empty;
             let blocked = self.circuits[running].limit == Some(fixed::BLOCKED);
             if !(low || blocked) {
                 continue;
             }
             let other = self.fullest_other(l);
-            if let Some(_) = other {
+            if other.is_some() {
                 let version = self.lines[l].version;
                 switched |= self.on_campaign(l, version, sched);
             }
@@ -118,7 +138,9 @@ impl Flow<'_> {
     /// Another circuit of line `l` whose source holds at least the threshold, if any.
     fn fullest_other(&self, l: usize) -> Option<usize> {
         let line = &self.spec.parts().lines[l];
-        let SwitchRule::Below(threshold) = line.rule else { return None };
+        let SwitchRule::Below(threshold) = line.rule else {
+            return None;
+        };
         let current = self.lines[l].current;
         line.circuits
             .iter()
@@ -134,7 +156,9 @@ impl Flow<'_> {
     /// threshold, or a parked circuit's source rising to it), if any.
     pub(super) fn line_watch(&self, t: usize) -> Option<f64> {
         for (l, line) in self.spec.parts().lines.iter().enumerate() {
-            let SwitchRule::Below(threshold) = line.rule else { continue };
+            let SwitchRule::Below(threshold) = line.rule else {
+                continue;
+            };
             if self.lines[l].changing {
                 continue;
             }

@@ -31,7 +31,10 @@ fn dist(part: &str, d: &DistSpec) -> Result<(), SpecError> {
     if d.mean() > 0.0 && d.mean().is_finite() {
         Ok(())
     } else {
-        Err(err(part, format!("mean {} must be > 0 and finite", d.mean())))
+        Err(err(
+            part,
+            format!("mean {} must be > 0 and finite", d.mean()),
+        ))
     }
 }
 
@@ -145,7 +148,10 @@ fn circuit(p: &PlantParts, c: &CircuitSpec) -> Result<(), SpecError> {
     }
     composition(&at("design_composition"), &c.design_composition, e)?;
     if !(c.inventory_t.is_finite() && c.inventory_t >= 0.0) {
-        return Err(err(at("inventory"), format!("{} must be >= 0", c.inventory_t)));
+        return Err(err(
+            at("inventory"),
+            format!("{} must be >= 0", c.inventory_t),
+        ));
     }
     for v in c.purity.design {
         fraction(&at("purity"), v)?;
@@ -198,7 +204,10 @@ fn failure(c: &CircuitSpec, f: &FailureModeSpec) -> Result<(), SpecError> {
         return Err(err(format!("{at}.per"), "\"stage\" needs stages"));
     }
     if f.effect == Effect::Bypass && f.per != Per::Stage {
-        return Err(err(format!("{at}.effect"), "\"bypass\" needs per = \"stage\""));
+        return Err(err(
+            format!("{at}.effect"),
+            "\"bypass\" needs per = \"stage\"",
+        ));
     }
     Ok(())
 }
@@ -212,7 +221,10 @@ fn restart(c: &CircuitSpec) -> Result<(), SpecError> {
         RestartSpec::Curve(curve) => {
             let n = curve.stops_h.len();
             if n == 0 || curve.off_h.len() != n || curve.purity.len() != n {
-                return Err(err(at, "grid, off-spec times and purities differ in length"));
+                return Err(err(
+                    at,
+                    "grid, off-spec times and purities differ in length",
+                ));
             }
             if curve.stops_h[0] != 0.0 || curve.stops_h.windows(2).any(|w| w[1] <= w[0]) {
                 return Err(err(at, "stop lengths must start at 0 and increase"));

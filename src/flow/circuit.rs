@@ -99,7 +99,12 @@ impl CircuitState {
     }
 
     /// Recomputes `cap` and `up` from its trains.
-    pub fn recount(&mut self, spec: &CircuitSpec, trains: &[Train], derate_of: impl Fn(&Train) -> f64) {
+    pub fn recount(
+        &mut self,
+        spec: &CircuitSpec,
+        trains: &[Train],
+        derate_of: impl Fn(&Train) -> f64,
+    ) {
         let mine = &trains[self.first as usize..(self.first + spec.trains) as usize];
         self.up = mine.iter().filter(|t| t.up()).count() as u32;
         self.cap = mine
@@ -111,7 +116,12 @@ impl CircuitState {
 
     /// Shares `rate` among its up trains by its dispatch rule, respecting each train's maximum
     /// and the turndown (fewer trains run when an even share would fall below it).
-    pub fn allocate(&mut self, spec: &CircuitSpec, trains: &[Train], max_of: impl Fn(&Train) -> f64) {
+    pub fn allocate(
+        &mut self,
+        spec: &CircuitSpec,
+        trains: &[Train],
+        max_of: impl Fn(&Train) -> f64,
+    ) {
         let mine = &trains[self.first as usize..(self.first + spec.trains) as usize];
         self.train_rate.iter_mut().for_each(|r| *r = 0.0);
         if self.rate <= 0.0 {
@@ -122,8 +132,14 @@ impl CircuitState {
         if min > 0.0 && self.rate < min * active as f64 {
             active = ((self.rate / min).floor() as usize).clamp(1, active.max(1));
         }
-        let ids: Vec<usize> = (0..mine.len()).filter(|&k| mine[k].up()).take(active).collect();
-        let caps: Vec<f64> = ids.iter().map(|&k| spec.design_rate * max_of(&mine[k])).collect();
+        let ids: Vec<usize> = (0..mine.len())
+            .filter(|&k| mine[k].up())
+            .take(active)
+            .collect();
+        let caps: Vec<f64> = ids
+            .iter()
+            .map(|&k| spec.design_rate * max_of(&mine[k]))
+            .collect();
         let shares = match spec.dispatch {
             Dispatch::Even => water_fill(&caps, self.rate),
             Dispatch::Fill => fill(&caps, self.rate),
@@ -168,7 +184,12 @@ impl CircuitState {
     /// Sets the loss rates by cause: down trains lose their design rate to the cause of their
     /// stop, derated trains the part of design they cannot run, and what remains of the
     /// installed design rate to what limits the circuit (or a negative catch-up).
-    pub fn set_losses(&mut self, spec: &CircuitSpec, trains: &[Train], max_of: impl Fn(&Train) -> (f64, Option<u16>)) {
+    pub fn set_losses(
+        &mut self,
+        spec: &CircuitSpec,
+        trains: &[Train],
+        max_of: impl Fn(&Train) -> (f64, Option<u16>),
+    ) {
         let modes = spec.failures.len();
         let mine = &trains[self.first as usize..(self.first + spec.trains) as usize];
         self.loss_rate.iter_mut().for_each(|l| *l = 0.0);

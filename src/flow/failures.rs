@@ -62,7 +62,9 @@ impl Flow<'_> {
             Effect::Stop => self.stop_train(t, Cause(clock.mode)),
             Effect::Derate(_) => self.trains[t].derates[clock.mode as usize] += 1,
             Effect::Bypass => {
-                let section = self.spec.parts().circuits[c].sections.section_of(clock.stage);
+                let section = self.spec.parts().circuits[c]
+                    .sections
+                    .section_of(clock.stage);
                 self.trains[t].bypassed[section] += 1;
             }
         }
@@ -109,7 +111,9 @@ impl Flow<'_> {
             Effect::Stop => self.start_train(t, sched),
             Effect::Derate(_) => self.trains[t].derates[clock.mode as usize] -= 1,
             Effect::Bypass => {
-                let section = self.spec.parts().circuits[c].sections.section_of(clock.stage);
+                let section = self.spec.parts().circuits[c]
+                    .sections
+                    .section_of(clock.stage);
                 self.trains[t].bypassed[section] -= 1;
             }
         }

@@ -17,7 +17,7 @@
 use super::event::Ev;
 use super::model::{Flow, tank_of};
 use super::spec::{Outlet, PlantSpec};
-use super::tank::Mode;
+use super::tank::{LEVEL_TOLERANCE_T, Mode};
 use super::train::{Train, fixed};
 use crate::engine::Scheduler;
 
@@ -102,7 +102,9 @@ impl Flow<'_> {
             if self.circuits[c].idle {
                 let s = self.source_tank(c);
                 let tank = &self.tanks[s];
-                if tank.level() >= self.resume_level(c) || tank.mode != Mode::Partial {
+                if tank.level() >= self.resume_level(c) - LEVEL_TOLERANCE_T
+                    || tank.mode != Mode::Partial
+                {
                     self.circuits[c].idle = tank.mode == Mode::Empty;
                 }
             }
@@ -133,7 +135,10 @@ impl Flow<'_> {
         for v in &mut self.scratch.tank_in {
             v.iter_mut().for_each(|x| *x = 0.0);
         }
-        for (x, f) in self.scratch.tank_in[0].iter_mut().zip(&parts.feed.composition) {
+        for (x, f) in self.scratch.tank_in[0]
+            .iter_mut()
+            .zip(&parts.feed.composition)
+        {
             *x = feed_in * f;
         }
         let mut changed = false;
@@ -190,7 +195,9 @@ impl Flow<'_> {
         let inflow = &self.scratch.tank_in[s];
         let total: f64 = inflow.iter().sum();
         if total > 0.0 {
-            comp.iter_mut().zip(inflow).for_each(|(x, v)| *x = v / total);
+            comp.iter_mut()
+                .zip(inflow)
+                .for_each(|(x, v)| *x = v / total);
         } else {
             let design = &self.spec.parts().circuits[c].design_composition;
             comp.copy_from_slice(design);
@@ -263,10 +270,18 @@ impl Flow<'_> {
     /// flows of every tank and product.
     fn assign_flows(&mut self) {
         let parts = self.spec.parts();
-        for v in self.scratch.product_in.iter_mut().chain(&mut self.scratch.recycle_in) {
+        for v in self
+            .scratch
+            .product_in
+            .iter_mut()
+            .chain(&mut self.scratch.recycle_in)
+        {
             v.iter_mut().for_each(|x| *x = 0.0);
         }
-        self.scratch.product_impurity.iter_mut().for_each(|x| *x = [0.0; 3]);
+        self.scratch
+            .product_impurity
+            .iter_mut()
+            .for_each(|x| *x = [0.0; 3]);
         self.scrap_rate.iter_mut().for_each(|x| *x = 0.0);
         for c in 0..self.circuits.len() {
             let spec = &parts.circuits[c];
@@ -306,7 +321,9 @@ impl Flow<'_> {
         let st = &self.circuits[c];
         let rate = st.rate;
         for (o, outlet) in spec.outlets.iter().enumerate() {
-            let Outlet::Product(p) = *outlet else { continue };
+            let Outlet::Product(p) = *outlet else {
+                continue;
+            };
             let keep = 1.0 - st.diverted[o];
             let mut flow = 0.0;
             for e in 0..spec.split_to_a.len() {
@@ -324,7 +341,10 @@ impl Flow<'_> {
                     }
                 }
             }
-            for (acc, imp) in self.scratch.product_impurity[p].iter_mut().zip(st.impurity[o]) {
+            for (acc, imp) in self.scratch.product_impurity[p]
+                .iter_mut()
+                .zip(st.impurity[o])
+            {
                 *acc += flow * imp;
             }
         }

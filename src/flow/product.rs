@@ -123,7 +123,11 @@ impl Product {
     pub fn close(&mut self) -> Batch {
         let total = self.open_t();
         let impurity: f64 = self.impurity.iter().sum();
-        let purity = if total > 0.0 { 1.0 - impurity / total } else { 1.0 };
+        let purity = if total > 0.0 {
+            1.0 - impurity / total
+        } else {
+            1.0
+        };
         let on_spec = self.min_purity.is_none_or(|m| purity >= m);
         let t = &mut self.totals;
         t.batches += 1;

@@ -119,7 +119,11 @@ impl MassBalance {
         let total: f64 = self.offered.iter().sum();
         let worst = (0..self.offered.len())
             .map(|e| {
-                (self.offered[e] - self.refused[e] - self.sold[e] - self.scrapped[e] - self.stock[e])
+                (self.offered[e]
+                    - self.refused[e]
+                    - self.sold[e]
+                    - self.scrapped[e]
+                    - self.stock[e])
                     .abs()
             })
             .fold(0.0, f64::max);
@@ -293,8 +297,12 @@ impl Flow<'_> {
                 let trains_up: Vec<f64> = (0..=k)
                     .map(|i| (s.up_hours[i] - was.up_hours.get(i).copied().unwrap_or(0.0)) / window)
                     .collect();
-                let availability =
-                    trains_up.iter().enumerate().map(|(i, f)| i as f64 * f).sum::<f64>() / k as f64;
+                let availability = trains_up
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| i as f64 * f)
+                    .sum::<f64>()
+                    / k as f64;
                 let fed = s.fed_t - was.fed_t;
                 let inventory = spec.inventory_t * k as f64;
                 let names = cause_names(spec);
@@ -312,7 +320,11 @@ impl Flow<'_> {
                     blocked: (s.blocked_h - was.blocked_h) / window,
                     lost_t,
                     inventory_t: inventory,
-                    residence_h: if fed > 0.0 { inventory / (fed / window) } else { f64::INFINITY },
+                    residence_h: if fed > 0.0 {
+                        inventory / (fed / window)
+                    } else {
+                        f64::INFINITY
+                    },
                     drift: self.drift[c].clone(),
                 }
             })
@@ -325,7 +337,11 @@ impl Flow<'_> {
             .map(|t| {
                 let (a, b) = (warm.tanks.get(t).copied().unwrap_or_default(), end.tanks[t]);
                 TankResult {
-                    name: if t == 0 { "feed".into() } else { parts.tanks[t - 1].name.clone() },
+                    name: if t == 0 {
+                        "feed".into()
+                    } else {
+                        parts.tanks[t - 1].name.clone()
+                    },
                     mean_level_t: (b.0 - a.0) / window,
                     full: (b.1 - a.1) / window,
                     empty: (b.2 - a.2) / window,
@@ -367,7 +383,9 @@ impl Flow<'_> {
         let scale = |t: f64| comp.iter().map(|f| f * t).collect::<Vec<f64>>();
         let mut sold = vec![0.0; comp.len()];
         for p in &self.products {
-            sold.iter_mut().zip(&p.totals.on_spec).for_each(|(s, x)| *s += x);
+            sold.iter_mut()
+                .zip(&p.totals.on_spec)
+                .for_each(|(s, x)| *s += x);
         }
         MassBalance {
             offered: scale(self.feed.offered_t),

@@ -178,7 +178,9 @@ impl Tank {
         }
         if let Some(w) = watch {
             let gap = w - self.level;
-            if (gap > 0.0 && net > 0.0) || (gap < 0.0 && net < 0.0) {
+            let moving_toward = (gap > 0.0 && net > 0.0) || (gap < 0.0 && net < 0.0);
+            // Within rounding of the level already: acting on it again would not advance time.
+            if moving_toward && gap.abs() > LEVEL_TOLERANCE_T {
                 best = best.min(gap / net);
             }
         }

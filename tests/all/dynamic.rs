@@ -8,7 +8,7 @@ use reesim::chem::dynamic::{DynamicModel, DynamicOptions, Start, Target, Transie
 use reesim::chem::*;
 
 /// The default scenario's Pr/Nd split (scenarios/ndpr-parallel-trains.toml).
-fn ndpr() -> SeparationInput {
+pub fn ndpr() -> SeparationInput {
     SeparationInput {
         elements: vec!["Pr".into(), "Nd".into()],
         feed_composition: vec![0.25, 0.75],

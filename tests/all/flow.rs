@@ -52,10 +52,6 @@ pub fn simple(trains: u32, design: f64, max: f64, feed: f64, tank: Option<f64>) 
     }
 }
 
-fn exp(mean: f64) -> DistSpec {
-    DistSpec::Exponential { mean }
-}
-
 fn fixed(value: f64) -> DistSpec {
     DistSpec::Fixed { value }
 }
@@ -141,7 +137,11 @@ fn repeated_fixed_stops_of_all_trains() {
     });
     let r = run(parts, 1, 0);
     let c = &r.circuits[0];
-    assert!((c.fed_t - (80.0 + 88.0 + 88.0 + 44.0)).abs() < 1e-9, "fed {}", c.fed_t);
+    assert!(
+        (c.fed_t - (80.0 + 88.0 + 88.0 + 44.0)).abs() < 1e-9,
+        "fed {}",
+        c.fed_t
+    );
     assert!((c.availability - 0.7).abs() < 1e-12);
     assert!((c.trains_up[0] - 0.3).abs() < 1e-12 && (c.trains_up[4] - 0.7).abs() < 1e-12);
 }
@@ -165,8 +165,16 @@ fn a_full_tank_blocks_its_feeder_to_the_consumer_rate() {
     c2.outlets = [Outlet::Product(0), Outlet::Product(0)];
     parts.circuits.push(c2);
     let r = run(parts, 1, 0);
-    assert!((r.circuits[1].fed_t - 200.0).abs() < 1e-9, "{}", r.circuits[1].fed_t);
-    assert!((r.circuits[0].fed_t - 205.0).abs() < 1e-9, "{}", r.circuits[0].fed_t);
+    assert!(
+        (r.circuits[1].fed_t - 200.0).abs() < 1e-9,
+        "{}",
+        r.circuits[1].fed_t
+    );
+    assert!(
+        (r.circuits[0].fed_t - 205.0).abs() < 1e-9,
+        "{}",
+        r.circuits[0].fed_t
+    );
     assert!((r.circuits[0].blocked - 0.95).abs() < 1e-12);
     assert!((r.tanks[1].full - 0.95).abs() < 1e-12);
     // C2 never starves: the tank is empty only at t = 0.
@@ -260,7 +268,11 @@ fn staggered_maintenance_never_overlaps() {
     });
     let r = run(parts.clone(), 1, 0);
     let c = &r.circuits[0];
-    assert!(c.trains_up[..3].iter().all(|f| *f == 0.0), "{:?}", c.trains_up);
+    assert!(
+        c.trains_up[..3].iter().all(|f| *f == 0.0),
+        "{:?}",
+        c.trains_up
+    );
     let down = (15.0 * 170.0 + 90.0) / 2880.0;
     assert!((c.trains_up[3] - down).abs() < 1e-12);
     assert!((c.availability - (1.0 - down / 4.0)).abs() < 1e-12);
@@ -371,8 +383,16 @@ fn a_campaign_line_runs_one_circuit_at_a_time() {
     // A: [0,10] drains nothing (tank empty, feed 1 t/h): 10 t; [24,34]: 12 t backlog + feed,
     // at 2 t/h for 10 h = 20 t. B: [12,22] 10 t in mid, drains at 2 t/h in 5 h: 10 t;
     // [36,46]: 20 t, at 2 t/h for 10 h: 20 t.
-    assert!((r.circuits[0].fed_t - 30.0).abs() < 1e-9, "{}", r.circuits[0].fed_t);
-    assert!((r.circuits[1].fed_t - 30.0).abs() < 1e-9, "{}", r.circuits[1].fed_t);
+    assert!(
+        (r.circuits[0].fed_t - 30.0).abs() < 1e-9,
+        "{}",
+        r.circuits[0].fed_t
+    );
+    assert!(
+        (r.circuits[1].fed_t - 30.0).abs() < 1e-9,
+        "{}",
+        r.circuits[1].fed_t
+    );
     assert_eq!(r.lines[0].switches, 4);
     assert!((r.lines[0].changeover - 8.0 / 48.0).abs() < 1e-12);
 }

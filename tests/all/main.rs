@@ -1,14 +1,17 @@
 //! One integration-test binary with a module per topic.
 
 mod allocate;
+mod analytic;
 mod chem;
 mod cli;
 mod dynamic;
 mod experiment;
 mod flow;
+mod flow_stochastic;
 mod flowsheet;
 mod plant;
 mod report;
+mod restart;
 mod scenario;
 mod scenarios;
 mod sequence;

@@ -285,4 +285,16 @@ impl Cascade {
         };
         part / total
     }
+
+    /// The other group's amount in a product with element amounts `amounts`, and the total.
+    pub(super) fn impurity(&self, amounts: &[f64], group_a: bool) -> (f64, f64) {
+        let k = self.split_after;
+        let total: f64 = amounts.iter().sum();
+        let other: f64 = if group_a {
+            amounts[..=k].iter().sum()
+        } else {
+            amounts[k + 1..].iter().sum()
+        };
+        (other, total)
+    }
 }

@@ -331,6 +331,8 @@ impl<'a> Run<'a> {
         cas.products(&self.x, &self.newton.y, pa, pb);
         let (purity_a, purity_b) = (cas.purity(pa, true), cas.purity(pb, false));
         let (flow_a, flow_b) = (pa.iter().sum(), pb.iter().sum());
+        let (impurity_out_a, out_a) = cas.impurity(&self.out_a, true);
+        let (impurity_out_b, out_b) = cas.impurity(&self.out_b, false);
         cas.holdup(&self.x, &self.newton.y, &mut self.hold_start);
         let total: f64 = self.hold_start.iter().sum();
         let reo: f64 = (0..self.hold_start.len())
@@ -344,6 +346,10 @@ impl<'a> Run<'a> {
             purity_b,
             flow_a,
             flow_b,
+            out_a,
+            impurity_out_a,
+            out_b,
+            impurity_out_b,
             inventory_h: total * tau,
             inventory_reo_h: reo / feed_reo * tau,
             deviation: deviation(&self.x, &model.steady, c),
