@@ -52,7 +52,7 @@ pub fn run(args: Args) -> Result<()> {
         let Some(sep) = &circuit.separation else {
             continue;
         };
-        let name = &circuit.spec.name;
+        let name = &circuit.name;
         let solution = sep
             .solve()
             .map_err(|e| Error::Input(format!("{}: circuit \"{name}\": {e}", source.file())))?;
@@ -100,23 +100,14 @@ struct DynamicRun {
     seconds: f64,
 }
 
-/// The stage residence used: `--residence`, else the circuit's count-weighted mean stage
-/// residence from the scenario, else the default; with where it came from.
+/// The stage residence used: `--residence`, else the circuit's stage
+/// residence (`circuit.stage_residence`, default 25 min); with where it came from.
 fn residence_of(args: &Args, circuit: &crate::scenario::Circuit) -> (f64, &'static str) {
     if let Some(r) = args.residence {
         return (r, "--residence");
     }
-    let groups = &circuit.spec.stages;
-    let count: f64 = groups.iter().map(|g| f64::from(g.count)).sum();
-    if count > 0.0 {
-        let mean = groups
-            .iter()
-            .map(|g| f64::from(g.count) * g.residence.mean())
-            .sum::<f64>()
-            / count;
-        if mean.is_finite() && mean > 0.0 {
-            return (mean, "scenario stage residence (mean)");
-        }
+    if circuit.stage_residence_h > 0.0 {
+        return (circuit.stage_residence_h, "scenario circuit.stage_residence");
     }
     (dynamic::DEFAULT_RESIDENCE_H, "default")
 }

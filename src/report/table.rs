@@ -38,22 +38,15 @@ fn header(out: &mut String, study: &StudyResult) {
         study.seed,
         num(base.warmup_h, 3)
     );
-    let modes: Vec<String> = study
-        .layouts
-        .iter()
-        .map(|l| {
-            format!(
-                "{} {}",
-                l.name,
-                super::json::execution_name(l.execution).replace('_', "-")
-            )
-        })
-        .collect();
     let _ = writeln!(
         out,
-        "event loops: {} ({} events simulated)",
-        modes.join(", "),
-        study.layouts.iter().map(|l| l.events).sum::<u64>()
+        "{} events simulated; element mass balance closed to {:.1e} of the feed",
+        study.layouts.iter().map(|l| l.events).sum::<u64>(),
+        study
+            .layouts
+            .iter()
+            .map(|l| l.mass_balance_error)
+            .fold(0.0, f64::max)
     );
     if let Some(p) = &study.precision {
         let worst = p.relative_half_widths.iter().copied().fold(0.0, f64::max);
@@ -86,10 +79,12 @@ fn header(out: &mut String, study: &StudyResult) {
 fn shown(summary: &FigureSummary) -> bool {
     let n = summary.name.as_str();
     n.starts_with("on_spec_")
+        || n.starts_with("purity_")
         || n.ends_with("_inventory")
+        || n.ends_with("_residence")
         || matches!(
             n,
-            "availability" | "lost_feed" | "off_spec" | "wip" | "lead_time" | "throughput"
+            "throughput" | "availability" | "held_back" | "lost_feed" | "off_spec" | "stock_change"
         )
 }
 
@@ -180,22 +175,31 @@ fn bottlenecks(out: &mut String, study: &StudyResult) {
 /// "on-spec Nd2O3 (t REO/yr)" and the like.
 pub(crate) fn label(study: &StudyResult, s: &FigureSummary) -> String {
     let flows = &study.layouts[0].flows;
-    if let Some(key) = s.name.strip_suffix("_inventory") {
-        let names = &study.layouts[0].flows.circuit_names;
-        let circuit = names
+    let circuit = |key: &str| -> String {
+        flows
+            .circuit_names
             .iter()
             .find(|n| crate::study::figures::snake(n) == key)
-            .map_or(key, String::as_str);
-        return format!("in-circuit inventory {circuit} ({})", s.unit);
+            .map_or(key.to_string(), String::clone)
+    };
+    if let Some(key) = s.name.strip_suffix("_inventory") {
+        return format!("installed inventory {} ({})", circuit(key), s.unit);
+    }
+    if let Some(key) = s.name.strip_suffix("_residence") {
+        return format!("mean REE residence {} ({})", circuit(key), s.unit);
+    }
+    if let Some(key) = s.name.strip_prefix("purity_") {
+        if let Some(p) = flows.products.iter().find(|p| p.key == key) {
+            return format!("purity {}, blended batches (mol fraction)", p.label);
+        }
     }
     let name = match s.name.as_str() {
-        "on_spec_reo" => "on-spec REO, all products".to_string(),
+        "throughput" => "on-spec REO, all products".to_string(),
         "availability" => "availability".to_string(),
         "lost_feed" => "feed lost at full tank".to_string(),
-        "off_spec" => "off-spec lots".to_string(),
-        "wip" => "lots in process".to_string(),
-        "lead_time" => "lead time".to_string(),
-        "throughput" => "on-spec lots".to_string(),
+        "held_back" => "feed held back at full tank".to_string(),
+        "off_spec" => "off-spec product (batches below spec)".to_string(),
+        "stock_change" => "stock change over the window".to_string(),
         n => match flows
             .products
             .iter()
@@ -243,7 +247,8 @@ fn gains(out: &mut String, study: &StudyResult) {
 }
 
 /// Per variant: its name and the headline changes against the base, e.g.
-/// "Nd2O3 +1.3 %* [+1.0 %, +1.6 %]" (on-spec output, availability, lost feed).
+/// "Nd2O3 +1.3 %* [+1.0 %, +1.6 %]" (on-spec output, availability, held-back and lost feed,
+/// off-spec product).
 pub(crate) fn gain_parts(study: &StudyResult) -> Vec<(String, Vec<String>)> {
     study.layouts[1..]
         .iter()
@@ -253,14 +258,23 @@ pub(crate) fn gain_parts(study: &StudyResult) -> Vec<(String, Vec<String>)> {
                 .iter()
                 .filter(|c| {
                     c.name.starts_with("on_spec_")
-                        || c.name == "availability"
-                        || c.name == "lost_feed"
+                        || matches!(c.name.as_str(), "availability" | "held_back" | "off_spec")
+                        || (c.name == "lost_feed" && base_mean(study, &c.name) > 0.0)
                 })
                 .map(|c| gain_text(study, c))
                 .collect();
             (layout.name.clone(), parts)
         })
         .collect()
+}
+
+/// The base layout's mean of figure `name` (0 if absent).
+fn base_mean(study: &StudyResult, name: &str) -> f64 {
+    study.layouts[0]
+        .summaries
+        .iter()
+        .find(|s| s.name == name)
+        .map_or(0.0, |s| s.stats.mean)
 }
 
 /// One figure's change against the base: a ratio in % with its CI, or points for fractions.
@@ -285,10 +299,10 @@ pub(crate) fn gain_text(study: &StudyResult, c: &FigureComparison) -> String {
 pub(crate) fn short_name(study: &StudyResult, key: &str) -> String {
     let flows = &study.layouts[0].flows;
     match key {
-        "on_spec_reo" => "REO".into(),
+        "throughput" => "REO".into(),
         "lost_feed" => "lost feed".into(),
-        "wip" => "lots in process".into(),
-        "off_spec" => "off-spec lots".into(),
+        "held_back" => "held-back feed".into(),
+        "off_spec" => "off-spec product".into(),
         k => flows
             .products
             .iter()
@@ -366,9 +380,9 @@ pub(crate) fn answer_sentence(study: &StudyResult) -> String {
 fn headline_key(base: &LayoutResult) -> String {
     base.summaries
         .iter()
-        .filter(|s| s.name.starts_with("on_spec_") && s.name != "on_spec_reo")
+        .filter(|s| s.name.starts_with("on_spec_") && s.name != "throughput")
         .max_by(|a, b| a.stats.mean.total_cmp(&b.stats.mean))
-        .map_or_else(|| "on_spec_reo".to_string(), |s| s.name.clone())
+        .map_or_else(|| "throughput".to_string(), |s| s.name.clone())
 }
 
 /// A purity in percent with enough digits to show two significant digits of the impurity

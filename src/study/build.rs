@@ -338,7 +338,7 @@ fn circuit_spec(
 
 /// The sales spec of the product each outlet of circuit `c` feeds (None for tanks or
 /// products without one).
-pub fn outlet_specs(scenario: &Scenario, routes: &Routes, c: usize) -> [Option<f64>; 2] {
+fn outlet_specs(scenario: &Scenario, routes: &Routes, c: usize) -> [Option<f64>; 2] {
     routes.outlets[c].map(|o| match o {
         Outlet::Product(s) => scenario
             .products

@@ -8,8 +8,6 @@ mod dynamic;
 mod experiment;
 mod flow;
 mod flow_stochastic;
-mod flowsheet;
-mod plant;
 mod report;
 mod restart;
 mod scenario;

@@ -9,7 +9,6 @@ pub mod profile;
 mod style;
 pub mod sweep;
 pub mod throughput;
-pub mod timeline;
 pub mod transient;
 
 use crate::Result;
@@ -42,19 +41,6 @@ pub fn all(study: &StudyResult) -> Result<Vec<Plot>> {
         ),
         svg: throughput::svg(study)?,
     }];
-    for layout in &study.layouts {
-        if let Some(trace) = &layout.trace {
-            plots.push(Plot {
-                file: unique(&plots, &format!("timeline_{}", snake(&layout.name))),
-                title: timeline::title(&layout.name),
-                note: "Replication 0 only. Each band shows when a train ran, was down \
-                       (waiting for a repair crew or under repair) and restarted off-spec; \
-                       below, the lots in the plant and the fresh lots in the feed tank."
-                    .into(),
-                svg: timeline::svg(&layout.name, trace)?,
-            });
-        }
-    }
     let flows = &study.layouts[0].flows;
     for (name, solution) in flows.circuit_names.iter().zip(&flows.solutions) {
         if let Some(s) = solution {
