@@ -188,7 +188,7 @@ impl Flow<'_> {
     fn feed_composition(&mut self, c: usize, s: usize) {
         let tank = &self.tanks[s];
         let comp = &mut self.scratch.comp[c];
-        if tank.level() > 0.0 {
+        if tank.mode != Mode::Empty {
             tank.outflow_composition(comp);
             return;
         }

@@ -11,6 +11,9 @@
 /// Masses below this (t REO) count as an empty tank; within it of the capacity, a full one.
 pub const LEVEL_TOLERANCE_T: f64 = 1e-9;
 
+/// A tank holding at most this many hours of its outflow counts as empty.
+pub const MIX_HOURS: f64 = 1e-3;
+
 /// Where a tank's level stands, which decides what limits the flows through it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -113,26 +116,22 @@ impl Tank {
     }
 
     /// Re-reads the mode from the level (call after `advance`). A level within
-    /// [`LEVEL_TOLERANCE_T`] of a bound is snapped onto it, so that rounding never leaves a
-    /// tank a hair above empty or below full.
+    /// [`LEVEL_TOLERANCE_T`] of a bound counts as at it, so rounding never leaves a tank a hair
+    /// above empty or below full; the masses themselves are kept (exact balances), except that
+    /// an element mixed out exactly may come out a rounding hair below zero and is set to 0.
     pub fn classify(&mut self) -> Mode {
-        if self.level <= LEVEL_TOLERANCE_T {
-            self.mass.iter_mut().for_each(|m| *m = 0.0);
-            self.level = 0.0;
-            self.mode = Mode::Empty;
+        self.mode = if self.level <= self.empty_level() + LEVEL_TOLERANCE_T {
+            Mode::Empty
         } else if self.level > self.capacity + LEVEL_TOLERANCE_T {
-            self.mode = Mode::Over;
+            Mode::Over
         } else if self.level >= self.capacity - LEVEL_TOLERANCE_T {
-            let scale = self.capacity / self.level;
-            self.mass.iter_mut().for_each(|m| *m *= scale);
-            self.level = self.capacity;
-            self.mode = Mode::Full;
+            Mode::Full
         } else {
-            self.mode = Mode::Partial;
-        }
-        // Rounding can leave an element a hair below zero when it was mixed out exactly.
+            Mode::Partial
+        };
         for m in &mut self.mass {
             if *m < 0.0 {
+                self.level -= *m;
                 *m = 0.0;
             }
         }
@@ -174,7 +173,7 @@ impl Tank {
             best = best.min((self.level - self.capacity) / -net);
         }
         if net < 0.0 && self.mode != Mode::Empty {
-            best = best.min(self.level / -net);
+            best = best.min((self.level - self.empty_level()).max(0.0) / -net);
         }
         if let Some(w) = watch {
             let gap = w - self.level;
@@ -188,6 +187,13 @@ impl Tank {
             best = best.min(0.25 * self.level / out);
         }
         (best.is_finite()).then_some(best.max(0.0))
+    }
+
+    /// The level at or below which the tank counts as empty, t: [`MIX_HOURS`] of its outflow
+    /// (or [`LEVEL_TOLERANCE_T`]). An empty tank passes what flows in straight through, so what
+    /// little it holds stays put (exact balances) and no composition refresh crowds the clock.
+    pub fn empty_level(&self) -> f64 {
+        (MIX_HOURS * self.outflow()).max(LEVEL_TOLERANCE_T)
     }
 
     /// Whether liquor of another composition flows in (so the content's changes).
