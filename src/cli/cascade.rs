@@ -107,7 +107,10 @@ fn residence_of(args: &Args, circuit: &crate::scenario::Circuit) -> (f64, &'stat
         return (r, "--residence");
     }
     if circuit.stage_residence_h > 0.0 {
-        return (circuit.stage_residence_h, "scenario circuit.stage_residence");
+        return (
+            circuit.stage_residence_h,
+            "scenario circuit.stage_residence",
+        );
     }
     (dynamic::DEFAULT_RESIDENCE_H, "default")
 }

@@ -58,7 +58,10 @@ fn restart_summary(r: &crate::flow::RestartSpec) -> String {
                 .zip(&c.off_h)
                 .map(|(d, o)| format!("{d:.3} h -> A {:.2} h, B {:.2} h", o[0], o[1]))
                 .collect();
-            format!("off-spec after a stop of (dynamic model): {}", points.join("; "))
+            format!(
+                "off-spec after a stop of (dynamic model): {}",
+                points.join("; ")
+            )
         }
     }
 }

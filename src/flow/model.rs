@@ -189,6 +189,8 @@ impl<'a> Flow<'a> {
         let mut consumer = vec![None; tanks.len()];
         for (c, cs) in p.circuits.iter().enumerate() {
             consumer[tank_of(cs.source)] = Some(c);
+            let most = f64::from(cs.trains) * cs.design_rate * cs.max_rate;
+            tanks[tank_of(cs.source)].set_empty_level(super::tank::MIX_HOURS * most);
         }
         let products = p
             .products

@@ -53,6 +53,8 @@ pub struct Tank {
     pub mode: Mode,
     /// Version of the pending level event (older events are stale).
     pub version: u32,
+    /// At or below this level the tank counts as empty, t.
+    empty_t: f64,
 }
 
 impl Tank {
@@ -70,6 +72,7 @@ impl Tank {
             empty_h: 0.0,
             mode: Mode::Empty,
             version: 0,
+            empty_t: LEVEL_TOLERANCE_T,
         }
     }
 
@@ -183,17 +186,24 @@ impl Tank {
                 best = best.min(gap / net);
             }
         }
-        if self.level > 0.0 && out > 0.0 && self.mixing() {
+        if self.mode != Mode::Empty && out > 0.0 && self.mixing() {
             best = best.min(0.25 * self.level / out);
         }
         (best.is_finite()).then_some(best.max(0.0))
     }
 
-    /// The level at or below which the tank counts as empty, t: [`MIX_HOURS`] of its outflow
-    /// (or [`LEVEL_TOLERANCE_T`]). An empty tank passes what flows in straight through, so what
-    /// little it holds stays put (exact balances) and no composition refresh crowds the clock.
+    /// The level at or below which the tank counts as empty, t.
     pub fn empty_level(&self) -> f64 {
-        (MIX_HOURS * self.outflow()).max(LEVEL_TOLERANCE_T)
+        self.empty_t
+    }
+
+    /// Sets the empty level: `t` (at least [`LEVEL_TOLERANCE_T`]). The model gives each tank
+    /// [`MIX_HOURS`] of its consumer's installed maximum: an empty tank passes what flows in
+    /// straight through, so what little it holds stays put (exact balances) and no composition
+    /// refresh crowds the clock. It is fixed per tank so that the mode never depends on the
+    /// flows the mode itself sets.
+    pub fn set_empty_level(&mut self, t: f64) {
+        self.empty_t = t.max(LEVEL_TOLERANCE_T);
     }
 
     /// Whether liquor of another composition flows in (so the content's changes).

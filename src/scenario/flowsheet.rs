@@ -11,10 +11,10 @@
 
 use super::error::FieldPath;
 use super::raw::{RawCircuit, RawFinishing, RawScenario};
+use super::units::Amount;
 use super::validate::{Checker, dist};
 use super::{Circuit, Feed};
 use crate::chem::Element;
-use super::units::Amount;
 use crate::flow::{ChangeoverStart, CrewPoolSpec, FinishingSpec};
 
 /// Where a circuit's feed comes from, as the scenario says.
@@ -535,7 +535,10 @@ fn crew_pools(raw: &RawScenario, ck: &mut Checker) -> (Vec<CrewPoolSpec>, Vec<Op
         if pools.iter().any(|o| o.name == p.name) {
             ck.fail(
                 path.key("name"),
-                format!("duplicate crew pool name \"{}\": names must be unique", p.name),
+                format!(
+                    "duplicate crew pool name \"{}\": names must be unique",
+                    p.name
+                ),
             );
         }
         pools.push(CrewPoolSpec {
@@ -553,7 +556,10 @@ fn crew_pools(raw: &RawScenario, ck: &mut Checker) -> (Vec<CrewPoolSpec>, Vec<Op
             let found = names.iter().position(|n| n == name);
             if found.is_none() {
                 ck.fail(
-                    FieldPath::default().key("circuit").index(c).key("repair_crews_pool"),
+                    FieldPath::default()
+                        .key("circuit")
+                        .index(c)
+                        .key("repair_crews_pool"),
                     format!("unknown crew pool \"{name}\" (pools: {})", list(&names)),
                 );
             }

@@ -328,12 +328,18 @@ impl<'de> Deserialize<'de> for RawRestart {
         match &value {
             toml::Value::String(s) if s.trim() == "dynamic" => Ok(RawRestart::Dynamic),
             toml::Value::String(s) if s.trim() == "none" => Ok(RawRestart::None),
-            toml::Value::String(s) => Duration::parse(s)
+            toml::Value::String(s) => Duration::parse(s).map(RawRestart::Fixed).map_err(|e| {
+                de::Error::custom(format!("expected \"dynamic\", \"none\" or a duration: {e}"))
+            }),
+            toml::Value::Integer(i) => Duration::from_hours(*i as f64)
                 .map(RawRestart::Fixed)
-                .map_err(|e| de::Error::custom(format!("expected \"dynamic\", \"none\" or a duration: {e}"))),
-            toml::Value::Integer(i) => Duration::from_hours(*i as f64).map(RawRestart::Fixed).map_err(de::Error::custom),
-            toml::Value::Float(f) => Duration::from_hours(*f).map(RawRestart::Fixed).map_err(de::Error::custom),
-            _ => Err(de::Error::custom("expected \"dynamic\", \"none\" or a duration")),
+                .map_err(de::Error::custom),
+            toml::Value::Float(f) => Duration::from_hours(*f)
+                .map(RawRestart::Fixed)
+                .map_err(de::Error::custom),
+            _ => Err(de::Error::custom(
+                "expected \"dynamic\", \"none\" or a duration",
+            )),
         }
     }
 }

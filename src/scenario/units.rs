@@ -160,7 +160,12 @@ impl Rate {
                 .iter()
                 .find(|(u, _)| *u == unit.replace(' ', ""))
                 .map(|(_, f)| *f)
-                .ok_or_else(|| format!("unknown rate unit `{unit}` in `{text}`; {}", rate_expected()))?
+                .ok_or_else(|| {
+                    format!(
+                        "unknown rate unit `{unit}` in `{text}`; {}",
+                        rate_expected()
+                    )
+                })?
         };
         Self::from_t_per_h(value * factor)
     }
@@ -170,14 +175,19 @@ impl Rate {
         if v.is_finite() && v >= 0.0 {
             Ok(Rate(v))
         } else {
-            Err(format!("rate {v} t/h is out of range: expected a finite value >= 0"))
+            Err(format!(
+                "rate {v} t/h is out of range: expected a finite value >= 0"
+            ))
         }
     }
 }
 
 fn rate_expected() -> String {
     let units: Vec<&str> = RATE_UNITS.iter().map(|(u, _)| *u).collect();
-    format!("expected t REO/h or a number with a unit ({})", units.join(", "))
+    format!(
+        "expected t REO/h or a number with a unit ({})",
+        units.join(", ")
+    )
 }
 
 /// The number and the unit text of "12.5 t/h".
@@ -214,7 +224,9 @@ impl Amount {
         };
         match amount {
             Amount::Tonnes(t) | Amount::Hours(t) if t.is_finite() && t > 0.0 => Ok(amount),
-            _ => Err(format!("`{text}` is out of range: expected a finite amount > 0")),
+            _ => Err(format!(
+                "`{text}` is out of range: expected a finite amount > 0"
+            )),
         }
     }
 

@@ -34,7 +34,14 @@ fn walk(
             let child = path.key(key.get_ref());
             match value.get_ref() {
                 DeValue::Table(t) => walk(t, &child, Some(format!("{parent}.*")), found),
-                _ => found.push((child, format!("`{parent}.{}` must be a table such as [{parent}.{}]", key.get_ref(), key.get_ref()))),
+                _ => found.push((
+                    child,
+                    format!(
+                        "`{parent}.{}` must be a table such as [{parent}.{}]",
+                        key.get_ref(),
+                        key.get_ref()
+                    ),
+                )),
             }
         }
         return;
@@ -56,7 +63,12 @@ fn walk(
             DeValue::Array(items) => {
                 for (i, item) in items.as_ref().iter().enumerate() {
                     if let DeValue::Table(t) = item.get_ref() {
-                        walk(t, &child.index(i), sub(&parent, key).map(|p| p + "[]"), found);
+                        walk(
+                            t,
+                            &child.index(i),
+                            sub(&parent, key).map(|p| p + "[]"),
+                            found,
+                        );
                     }
                 }
             }

@@ -148,7 +148,10 @@ pub fn scenario(raw: &RawScenario, default_name: &str, ck: &mut Checker) -> Scen
 fn feed(raw: &RawFeed, path: &FieldPath, ck: &mut Checker) -> Feed {
     let rate = raw.rate.t_per_h();
     if rate <= 0.0 {
-        ck.fail(path.key("rate"), format!("{rate} t/h is out of range: allowed > 0"));
+        ck.fail(
+            path.key("rate"),
+            format!("{rate} t/h is out of range: allowed > 0"),
+        );
     }
     const WHEN_FULL: &[(&str, WhenFull)] = &[("hold", WhenFull::Hold), ("lose", WhenFull::Lose)];
     let composition = raw
@@ -159,7 +162,12 @@ fn feed(raw: &RawFeed, path: &FieldPath, ck: &mut Checker) -> Feed {
         rate,
         composition,
         tank_capacity: raw.tank_capacity.map(|a| a.tonnes(rate)),
-        when_full: ck.choice(path.key("when_full"), raw.when_full.as_deref(), WhenFull::Hold, WHEN_FULL),
+        when_full: ck.choice(
+            path.key("when_full"),
+            raw.when_full.as_deref(),
+            WhenFull::Hold,
+            WHEN_FULL,
+        ),
         outage: raw.failure.as_ref().map(|f| {
             let p = path.key("failure");
             OutageSpec {
@@ -178,7 +186,10 @@ fn products(raw: &RawScenario, ck: &mut Checker) -> Vec<ProductSale> {
             let path = FieldPath::default().key("product").key(name);
             if let Some(m) = p.min_purity {
                 if !(m > 0.0 && m < 1.0) {
-                    ck.fail(path.key("min_purity"), format!("{m} is out of range: allowed a mole fraction in (0, 1)"));
+                    ck.fail(
+                        path.key("min_purity"),
+                        format!("{m} is out of range: allowed a mole fraction in (0, 1)"),
+                    );
                 }
             }
             ProductSale {
@@ -264,7 +275,12 @@ fn circuit(raw: &RawCircuit, path: &FieldPath, ck: &mut Checker) -> Circuit {
         (Some(sep), None) => Sections {
             extraction: sep.extraction_stages() as u32,
             scrub: sep.scrub_stages() as u32,
-            strip: raw.separation.as_ref().and_then(|s| s.strip_stages).unwrap_or(0).clamp(0, 2000) as u32,
+            strip: raw
+                .separation
+                .as_ref()
+                .and_then(|s| s.strip_stages)
+                .unwrap_or(0)
+                .clamp(0, 2000) as u32,
         },
         (Some(_), Some(_)) => {
             ck.fail(path.key("stages"), "with a [circuit.separation] the stages are its extraction, scrub and strip stages: remove `stages`".into());
@@ -279,15 +295,24 @@ fn circuit(raw: &RawCircuit, path: &FieldPath, ck: &mut Checker) -> Circuit {
     let max_rate = ck.positive(path.key("max_rate"), raw.max_rate, 1.0);
     let min_rate = raw.min_rate.unwrap_or(0.3);
     if !(0.0..=1.0).contains(&min_rate) || min_rate > max_rate {
-        ck.fail(path.key("min_rate"), format!("{min_rate} is out of range: allowed 0 ..= min(1, max_rate)"));
+        ck.fail(
+            path.key("min_rate"),
+            format!("{min_rate} is out of range: allowed 0 ..= min(1, max_rate)"),
+        );
     }
     let design_rate = raw.design_rate.map(|r| r.t_per_h());
     if design_rate.is_some_and(|r| r <= 0.0) {
-        ck.fail(path.key("design_rate"), "0 t/h is out of range: allowed > 0".into());
+        ck.fail(
+            path.key("design_rate"),
+            "0 t/h is out of range: allowed > 0".into(),
+        );
     }
     let residence = raw.stage_residence.map_or(25.0 / 60.0, |d| d.hours());
     if residence <= 0.0 {
-        ck.fail(path.key("stage_residence"), "0 h is out of range: allowed > 0".into());
+        ck.fail(
+            path.key("stage_residence"),
+            "0 h is out of range: allowed > 0".into(),
+        );
     }
     let restart = match raw.restart {
         None if separation.is_some() => Restart::Dynamic,
@@ -304,7 +329,11 @@ fn circuit(raw: &RawCircuit, path: &FieldPath, ck: &mut Checker) -> Circuit {
             ck.fail(path.key("repair_crews_pool"), "set repair_crews (the circuit's own crews) or repair_crews_pool (a shared pool), not both".into());
             CrewChoice::Own(None)
         }
-        (Some(n), None) => CrewChoice::Own(Some(ck.int(path.key("repair_crews"), Some(n), 1, 1, 1024) as u32)),
+        (Some(n), None) => {
+            CrewChoice::Own(Some(
+                ck.int(path.key("repair_crews"), Some(n), 1, 1, 1024) as u32
+            ))
+        }
         (None, Some(_)) => CrewChoice::Pool(0), // resolved by the flowsheet
         (None, None) => CrewChoice::Own(None),
     };
@@ -315,12 +344,22 @@ fn circuit(raw: &RawCircuit, path: &FieldPath, ck: &mut Checker) -> Circuit {
         design_rate,
         max_rate,
         min_rate,
-        dispatch: ck.choice(path.key("dispatch"), raw.dispatch.as_deref(), Dispatch::Even, DISPATCH),
+        dispatch: ck.choice(
+            path.key("dispatch"),
+            raw.dispatch.as_deref(),
+            Dispatch::Even,
+            DISPATCH,
+        ),
         stage_residence_h: residence,
         stages,
         crews,
         restart,
-        off_spec: ck.choice(path.key("off_spec"), raw.off_spec.as_deref(), OffSpecPolicy::Recycle, OFF_SPEC),
+        off_spec: ck.choice(
+            path.key("off_spec"),
+            raw.off_spec.as_deref(),
+            OffSpecPolicy::Recycle,
+            OFF_SPEC,
+        ),
         failures: raw
             .failure
             .iter()
@@ -350,14 +389,20 @@ fn failure_mode(
         "stop" => Effect::Stop,
         "bypass" => {
             if per != Per::Stage {
-                ck.fail(path.key("effect"), "\"bypass\" takes one stage out of the train: it needs per = \"stage\"".into());
+                ck.fail(
+                    path.key("effect"),
+                    "\"bypass\" takes one stage out of the train: it needs per = \"stage\"".into(),
+                );
             }
             Effect::Bypass
         }
         "derate" => match raw.derate_to {
             Some(x) if x > 0.0 && x < max_rate => Effect::Derate(x),
             Some(x) => {
-                ck.fail(path.key("derate_to"), format!("{x} is out of range: allowed 0 < derate_to < max_rate ({max_rate})"));
+                ck.fail(
+                    path.key("derate_to"),
+                    format!("{x} is out of range: allowed 0 < derate_to < max_rate ({max_rate})"),
+                );
                 Effect::Derate(0.5)
             }
             None => {
@@ -366,15 +411,26 @@ fn failure_mode(
             }
         },
         other => {
-            ck.fail(path.key("effect"), format!("\"{other}\" is not allowed: choose one of \"stop\", \"derate\", \"bypass\""));
+            ck.fail(
+                path.key("effect"),
+                format!(
+                    "\"{other}\" is not allowed: choose one of \"stop\", \"derate\", \"bypass\""
+                ),
+            );
             Effect::Stop
         }
     };
     if raw.derate_to.is_some() && !matches!(effect, Effect::Derate(_)) {
-        ck.fail(path.key("derate_to"), "derate_to applies only to effect = \"derate\"".into());
+        ck.fail(
+            path.key("derate_to"),
+            "derate_to applies only to effect = \"derate\"".into(),
+        );
     }
     if per == Per::Stage && stages.total() == 0 {
-        ck.fail(path.key("per"), "per = \"stage\" needs the circuit's stages".into());
+        ck.fail(
+            path.key("per"),
+            "per = \"stage\" needs the circuit's stages".into(),
+        );
     }
     FailureModeSpec {
         name: raw.name.clone(),
@@ -388,10 +444,16 @@ fn failure_mode(
 fn maintenance(raw: &RawMaintenance, path: &FieldPath, ck: &mut Checker) -> MaintenanceSpec {
     let (interval, duration) = (raw.interval.hours(), raw.duration.hours());
     if interval <= 0.0 {
-        ck.fail(path.key("interval"), "0 h is out of range: allowed > 0".into());
+        ck.fail(
+            path.key("interval"),
+            "0 h is out of range: allowed > 0".into(),
+        );
     }
     if !(duration > 0.0 && duration < interval) {
-        ck.fail(path.key("duration"), format!("{duration} h is out of range: allowed 0 < duration < interval ({interval} h)"));
+        ck.fail(
+            path.key("duration"),
+            format!("{duration} h is out of range: allowed 0 < duration < interval ({interval} h)"),
+        );
     }
     MaintenanceSpec {
         interval_h: interval.max(1.0),
@@ -612,4 +674,3 @@ fn feed_matches_separation(
         );
     }
 }
-

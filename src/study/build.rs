@@ -43,7 +43,9 @@ pub fn build(scenario: &Scenario, warmup_h: f64) -> Result<Built> {
     let trace = trace(scenario, &routes, &splits, &composition);
     let mut circuits = Vec::new();
     for (c, circuit) in scenario.circuits.iter().enumerate() {
-        circuits.push(circuit_spec(scenario, c, &routes, &splits, &trace, &solutions, &elements)?);
+        circuits.push(circuit_spec(
+            scenario, c, &routes, &splits, &trace, &solutions, &elements,
+        )?);
         let _ = circuit;
     }
     let products = product_specs(scenario, &routes, &trace, &solutions, &circuits)?;
@@ -74,7 +76,10 @@ pub fn build(scenario: &Scenario, warmup_h: f64) -> Result<Built> {
     let parts = PlantParts {
         horizon_h: scenario.horizon_h,
         warmup_h,
-        elements: elements.iter().map(|e| e.map_or("REO".into(), |e| e.symbol().to_string())).collect(),
+        elements: elements
+            .iter()
+            .map(|e| e.map_or("REO".into(), |e| e.symbol().to_string()))
+            .collect(),
         feed: FeedSpec {
             rate: scenario.feed.rate,
             composition: composition.clone(),
@@ -108,9 +113,16 @@ fn feed_elements(scenario: &Scenario) -> (Vec<Option<Element>>, Vec<f64>) {
             .filter_map(|(s, f)| s.parse::<Element>().ok().map(|e| (e, *f)))
             .collect();
         pairs.sort_by_key(|(e, _)| *e);
-        return (pairs.iter().map(|p| Some(p.0)).collect(), pairs.iter().map(|p| p.1).collect());
+        return (
+            pairs.iter().map(|p| Some(p.0)).collect(),
+            pairs.iter().map(|p| p.1).collect(),
+        );
     }
-    let first = scenario.flowsheet.routes.iter().position(|r| r.feed_from == FeedFrom::Feed);
+    let first = scenario
+        .flowsheet
+        .routes
+        .iter()
+        .position(|r| r.feed_from == FeedFrom::Feed);
     match first.and_then(|c| scenario.circuits[c].separation.as_ref()) {
         Some(sep) => (
             sep.elements().iter().map(|e| Some(*e)).collect(),
@@ -162,13 +174,20 @@ impl Routes {
     fn of(scenario: &Scenario) -> Routes {
         let fs = &scenario.flowsheet;
         let n = fs.routes.len();
-        let mut tanks: Vec<(String, Option<crate::scenario::Amount>)> =
-            fs.tanks.iter().map(|t| (t.name.clone(), t.capacity)).collect();
+        let mut tanks: Vec<(String, Option<crate::scenario::Amount>)> = fs
+            .tanks
+            .iter()
+            .map(|t| (t.name.clone(), t.capacity))
+            .collect();
         let mut implicit = vec![None; n];
         for c in 1..n {
             if fs.routes[c].feed_from == FeedFrom::Previous {
                 implicit[c] = Some(tanks.len());
-                let name = format!("{} to {}", scenario.circuits[c - 1].name, scenario.circuits[c].name);
+                let name = format!(
+                    "{} to {}",
+                    scenario.circuits[c - 1].name,
+                    scenario.circuits[c].name
+                );
                 tanks.push((name, None));
             }
         }
@@ -206,7 +225,12 @@ impl Routes {
             });
             outlets.push([a, b]);
         }
-        Routes { sources, outlets, tanks, sinks }
+        Routes {
+            sources,
+            outlets,
+            tanks,
+            sinks,
+        }
     }
 }
 
@@ -235,7 +259,9 @@ fn trace(scenario: &Scenario, routes: &Routes, splits: &[Vec<f64>], composition:
             }
             let ready = match routes.sources[c] {
                 Source::Feed => true,
-                Source::Tank(t) => (0..n).all(|f| done[f] || !routes.outlets[f].contains(&Outlet::Tank(t))),
+                Source::Tank(t) => {
+                    (0..n).all(|f| done[f] || !routes.outlets[f].contains(&Outlet::Tank(t)))
+                }
             };
             if !ready {
                 continue;
@@ -246,7 +272,10 @@ fn trace(scenario: &Scenario, routes: &Routes, splits: &[Vec<f64>], composition:
             };
             let total: f64 = inlet.iter().sum();
             circuit_in[c] = total;
-            circuit_comp[c] = inlet.iter().map(|m| if total > 0.0 { m / total } else { 0.0 }).collect();
+            circuit_comp[c] = inlet
+                .iter()
+                .map(|m| if total > 0.0 { m / total } else { 0.0 })
+                .collect();
             for (o, outlet) in routes.outlets[c].iter().enumerate() {
                 let target = match *outlet {
                     Outlet::Tank(t) => &mut tanks[t],
@@ -325,7 +354,10 @@ fn circuit_spec(
         inventory_t: inventory,
         purity,
         failures: circuit.failures.clone(),
-        crews: match (scenario.flowsheet.pool_of.get(c).copied().flatten(), &circuit.crews) {
+        crews: match (
+            scenario.flowsheet.pool_of.get(c).copied().flatten(),
+            &circuit.crews,
+        ) {
             (Some(p), _) => Crews::Pool(p),
             (None, CrewChoice::Own(n)) => Crews::Own(*n),
             (None, CrewChoice::Pool(_)) => Crews::Own(None),

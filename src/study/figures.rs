@@ -29,22 +29,46 @@ pub fn figures(result: &FlowResult, flows: &ProductFlows) -> Vec<Figure> {
     let per_year = |t: f64| t / years;
     for p in &flows.products {
         let sold = result.products[p.sink].on_spec_t;
-        out.push(Figure::new(format!("on_spec_{}", p.key), "t REO/yr", per_year(sold)));
+        out.push(Figure::new(
+            format!("on_spec_{}", p.key),
+            "t REO/yr",
+            per_year(sold),
+        ));
     }
     let sold: f64 = result.products.iter().map(|p| p.on_spec_t).sum();
     out.push(Figure::new("throughput", "t REO/yr", per_year(sold)));
     out.push(Figure::new("availability", "fraction", result.availability));
-    out.push(Figure::new("held_back", "t REO/yr", per_year(result.held_back_t)));
-    out.push(Figure::new("lost_feed", "t REO/yr", per_year(result.lost_t)));
+    out.push(Figure::new(
+        "held_back",
+        "t REO/yr",
+        per_year(result.held_back_t),
+    ));
+    out.push(Figure::new(
+        "lost_feed",
+        "t REO/yr",
+        per_year(result.lost_t),
+    ));
     let off: f64 = result.products.iter().map(|p| p.off_spec_t).sum();
     out.push(Figure::new("off_spec", "t REO/yr", per_year(off)));
-    out.push(Figure::new("scrapped", "t REO/yr", per_year(result.scrapped_t)));
+    out.push(Figure::new(
+        "scrapped",
+        "t REO/yr",
+        per_year(result.scrapped_t),
+    ));
     out.push(Figure::new("stock_change", "t REO", result.stock_change_t));
     for p in &flows.products {
         let r = &result.products[p.sink];
-        out.push(Figure::new(format!("purity_{}", p.key), "mol fraction", r.mean_purity));
+        out.push(Figure::new(
+            format!("purity_{}", p.key),
+            "mol fraction",
+            r.mean_purity,
+        ));
         let off = r.batches - r.on_spec_batches;
-        out.push(Figure::new(format!("off_spec_batches_{}", p.key), "batches/yr", per_year(off as f64)));
+        out.push(Figure::new(
+            format!("off_spec_batches_{}", p.key),
+            "batches/yr",
+            per_year(off as f64),
+        ));
     }
     let parts = flows.built.spec.parts();
     for (c, circuit) in result.circuits.iter().enumerate() {
@@ -58,8 +82,16 @@ pub fn figures(result: &FlowResult, flows: &ProductFlows) -> Vec<Figure> {
     }
     for line in &result.lines {
         let key = snake(&line.name);
-        out.push(Figure::new(format!("{key}_changeover"), "fraction", line.changeover));
-        out.push(Figure::new(format!("{key}_switches"), "count/yr", per_year(line.switches as f64)));
+        out.push(Figure::new(
+            format!("{key}_changeover"),
+            "fraction",
+            line.changeover,
+        ));
+        out.push(Figure::new(
+            format!("{key}_switches"),
+            "count/yr",
+            per_year(line.switches as f64),
+        ));
     }
     out
 }
@@ -68,21 +100,49 @@ pub fn figures(result: &FlowResult, flows: &ProductFlows) -> Vec<Figure> {
 /// blocked time, inventory, residence and its losses by cause.
 fn circuit_figures(out: &mut Vec<Figure>, c: &CircuitResult, spec: &CircuitSpec, years: f64) {
     let key = snake(&c.name);
-    out.push(Figure::new(format!("{key}_availability"), "fraction", c.availability));
-    out.push(Figure::new(format!("{key}_all_down"), "fraction", c.trains_up[0]));
+    out.push(Figure::new(
+        format!("{key}_availability"),
+        "fraction",
+        c.availability,
+    ));
+    out.push(Figure::new(
+        format!("{key}_all_down"),
+        "fraction",
+        c.trains_up[0],
+    ));
     for (k, f) in c.trains_up.iter().enumerate() {
-        out.push(Figure::new(format!("{key}_trains_running_{k}"), "fraction", *f));
+        out.push(Figure::new(
+            format!("{key}_trains_running_{k}"),
+            "fraction",
+            *f,
+        ));
     }
     let window_h = years * HOURS_PER_YEAR;
     let max = f64::from(spec.trains) * spec.design_rate * spec.max_rate * window_h;
-    out.push(Figure::new(format!("{key}_utilisation"), "fraction", c.fed_t / max));
+    out.push(Figure::new(
+        format!("{key}_utilisation"),
+        "fraction",
+        c.fed_t / max,
+    ));
     out.push(Figure::new(format!("{key}_starved"), "fraction", c.starved));
     out.push(Figure::new(format!("{key}_blocked"), "fraction", c.blocked));
-    out.push(Figure::new(format!("{key}_fed"), "t REO/yr", c.fed_t / years));
-    out.push(Figure::new(format!("{key}_inventory"), "t REO", c.inventory_t));
+    out.push(Figure::new(
+        format!("{key}_fed"),
+        "t REO/yr",
+        c.fed_t / years,
+    ));
+    out.push(Figure::new(
+        format!("{key}_inventory"),
+        "t REO",
+        c.inventory_t,
+    ));
     out.push(Figure::new(format!("{key}_residence"), "h", c.residence_h));
     for (cause, t) in &c.lost_t {
-        out.push(Figure::new(format!("{key}_lost_{}", snake(cause)), "t REO/yr", t / years));
+        out.push(Figure::new(
+            format!("{key}_lost_{}", snake(cause)),
+            "t REO/yr",
+            t / years,
+        ));
     }
 }
 

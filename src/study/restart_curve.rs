@@ -39,7 +39,10 @@ pub fn curve(scenario: &Scenario, c: usize, specs: [Option<f64>; 2]) -> Result<R
     let mut purity = Vec::new();
     for &d in &stops {
         let t = model.after_stop(d).map_err(|e| input(&circuit.name, e))?;
-        let off = [t.on_spec_a_h().unwrap_or(0.0), t.on_spec_b_h().unwrap_or(0.0)];
+        let off = [
+            t.on_spec_a_h().unwrap_or(0.0),
+            t.on_spec_b_h().unwrap_or(0.0),
+        ];
         let mean = [
             mean_purity(&t, off[0], true),
             mean_purity(&t, off[1], false),
@@ -56,20 +59,30 @@ pub fn curve(scenario: &Scenario, c: usize, specs: [Option<f64>; 2]) -> Result<R
 }
 
 fn input(name: &str, e: crate::chem::ChemError) -> crate::Error {
-    crate::Error::Input(format!("circuit \"{name}\": the restart transient cannot be computed: {e}"))
+    crate::Error::Input(format!(
+        "circuit \"{name}\": the restart transient cannot be computed: {e}"
+    ))
 }
 
 /// Flow-weighted mean purity of a product over [0, off] hours, by the trapezoid rule over
 /// the run's samples (steady purity when off = 0).
 fn mean_purity(t: &crate::chem::Transient, off_h: f64, a: bool) -> f64 {
-    let steady = if a { t.steady_purity.0 } else { t.steady_purity.1 };
+    let steady = if a {
+        t.steady_purity.0
+    } else {
+        t.steady_purity.1
+    };
     if off_h <= 0.0 {
         return steady;
     }
     let (mut mass, mut pure) = (0.0, 0.0);
     let mut prev: Option<(f64, f64, f64)> = None;
     for s in &t.samples {
-        let (p, f) = if a { (s.purity_a, s.flow_a) } else { (s.purity_b, s.flow_b) };
+        let (p, f) = if a {
+            (s.purity_a, s.flow_a)
+        } else {
+            (s.purity_b, s.flow_b)
+        };
         let th = s.t_h.min(off_h);
         if let Some((t0, p0, f0)) = prev {
             let dt = th - t0;

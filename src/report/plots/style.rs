@@ -178,7 +178,6 @@ impl Ranged for Keyed {
     }
 }
 
-
 /// A column of line-legend entries (a short line in the colour, then its label) starting at
 /// pixel `(x, y)` of `area`; for legends kept outside the plotting area.
 pub(crate) fn legend_column(area: &Area, (x, y): (i32, i32), items: &[(String, RGBColor)]) -> Draw {
