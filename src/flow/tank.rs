@@ -2,14 +2,24 @@
 //! outflow rates between the events that change them, integrated exactly.
 //!
 //! **Composition.** Outflow leaves with the composition the tank held when its rates were last
-//! set (sample and hold); every event that sets the rates refreshes it, and while the inflow's
-//! composition differs from the content's the model schedules a refresh at least every quarter
-//! of the tank's residence time, so an element's mass never falls more than a quarter of itself
-//! between refreshes (it cannot turn negative). Masses, and so every element's balance, are
-//! exact; only the timing of composition changes inside a well-mixed tank is approximated.
+//! set (sample and hold); every event that sets the rates refreshes it. While liquor of another
+//! composition flows in, the model schedules a refresh when the content's composition would
+//! move more than [`COMPOSITION_TOLERANCE`] (relative, per element above [`TRACE`]) from the
+//! held one, and before any element held in the outflow would run out in the tank (so no mass
+//! turns negative). The content's composition under held rates is a closed form: with inflow
+//! `i` of composition `y`, held outflow composition `x0` and level `L(t)`, it is
+//! `x0 + w (y - x0)` with `w = i t / L(t)`. Masses, and so every element's balance, are exact;
+//! only the timing of composition changes inside a well-mixed tank is approximated.
 
 /// Masses below this (t REO) count as an empty tank; within it of the capacity, a full one.
 pub const LEVEL_TOLERANCE_T: f64 = 1e-9;
+
+/// Relative change of an element's share of the content (above [`TRACE`]) that calls for a
+/// refresh of the outflow's composition.
+pub const COMPOSITION_TOLERANCE: f64 = 1e-2;
+
+/// Mass fraction below which an element counts as a trace for [`COMPOSITION_TOLERANCE`].
+pub const TRACE: f64 = 1e-6;
 
 /// A tank holding at most this many hours of its outflow counts as empty.
 pub const MIX_HOURS: f64 = 1e-6;
@@ -167,7 +177,6 @@ impl Tank {
     /// composition, a composition refresh. `None` if nothing happens.
     pub fn next_event_in(&self, watch: Option<f64>) -> Option<f64> {
         let net = self.inflow() - self.outflow();
-        let out = self.outflow();
         let mut best = f64::INFINITY;
         if net > 0.0 && self.mode != Mode::Full && self.mode != Mode::Over {
             best = best.min((self.capacity - self.level) / net);
@@ -186,8 +195,8 @@ impl Tank {
                 best = best.min(gap / net);
             }
         }
-        if self.mode != Mode::Empty && out > 0.0 && self.mixing() {
-            best = best.min(0.25 * self.level / out);
+        if let Some(t) = self.refresh_in() {
+            best = best.min(t);
         }
         (best.is_finite()).then_some(best.max(0.0))
     }
@@ -206,16 +215,49 @@ impl Tank {
         self.empty_t = t.max(LEVEL_TOLERANCE_T);
     }
 
-    /// Whether liquor of another composition flows in (so the content's changes).
-    fn mixing(&self) -> bool {
-        let total_in = self.inflow();
-        if total_in <= 0.0 || self.level <= 0.0 {
-            return false;
+    /// Hours until the outflow's held composition needs a refresh: the content's composition
+    /// would move more than [`COMPOSITION_TOLERANCE`] from it, or an element would run out
+    /// before the tank reaches its empty level (refreshed at half that time). `None` if never.
+    fn refresh_in(&self) -> Option<f64> {
+        let out = self.outflow();
+        if self.mode == Mode::Empty || out <= 0.0 || self.level <= 0.0 {
+            return None;
         }
-        self.in_rate
-            .iter()
-            .zip(&self.mass)
-            .any(|(i, m)| (i / total_in - m / self.level).abs() > 1e-9)
+        let inflow = self.inflow();
+        let net = inflow - out;
+        let mut best = f64::INFINITY;
+        if inflow > 0.0 {
+            // The least mixing fraction w that moves some element by the tolerance.
+            let w = self
+                .in_rate
+                .iter()
+                .zip(&self.out_rate)
+                .map(|(i, o)| {
+                    let held = o / out;
+                    let gap = (i / inflow - held).abs();
+                    COMPOSITION_TOLERANCE * (held + TRACE) / gap
+                })
+                .fold(f64::INFINITY, f64::min);
+            if w < 1.0 {
+                let w = w.min(0.5);
+                let denominator = inflow - w * net;
+                if denominator > 0.0 {
+                    best = w * self.level / denominator;
+                }
+            }
+        }
+        let to_empty = if net < 0.0 {
+            (self.level - self.empty_level()).max(0.0) / -net
+        } else {
+            f64::INFINITY
+        };
+        for ((m, i), o) in self.mass.iter().zip(&self.in_rate).zip(&self.out_rate) {
+            let draw = o - i;
+            if draw > 0.0 && m / draw < to_empty {
+                best = best.min(0.5 * m / draw);
+            }
+        }
+        best.is_finite().then_some(best)
     }
 
     /// Hours of the last update.
@@ -232,15 +274,41 @@ mod tests {
     fn level_integrates_exactly() {
         let mut t = Tank::new(Some(10.0), 2);
         t.in_rate = vec![1.0, 3.0];
-        t.out_rate = vec![0.5, 0.5];
+        t.out_rate = vec![0.25, 0.75];
         t.advance(2.0);
-        assert_eq!(t.masses(), &[1.0, 5.0]);
+        assert_eq!(t.masses(), &[1.5, 4.5]);
         assert_eq!(t.level(), 6.0);
         // Integral of 3 t/h x t over 2 h = 6 t h.
         assert!((t.level_integral - 6.0).abs() < 1e-12);
         assert_eq!(t.classify(), Mode::Partial);
-        // 4 t left at 3 t/h net.
+        // 4 t left at 3 t/h net; inflow and outflow alike, so no refresh.
         assert!((t.next_event_in(None).unwrap() - 4.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn refresh_when_content_moves_by_the_tolerance() {
+        // 10 t at 50/50, 1 t/h out at 50/50, 1 t/h in of element 0 only: the content's share
+        // of element 0 is 0.5 + w 0.5 with w = t / 10, so it moves 1 % (relative to
+        // 0.5 + TRACE) at t = 10 x 0.01 x (0.5 + 1e-6) / 0.5 h.
+        let mut t = Tank::new(None, 2);
+        t.add(&[5.0, 5.0]);
+        t.in_rate = vec![1.0, 0.0];
+        t.out_rate = vec![0.5, 0.5];
+        t.classify();
+        let expected = 10.0 * COMPOSITION_TOLERANCE * (0.5 + TRACE) / 0.5;
+        assert!((t.next_event_in(None).unwrap() - expected).abs() < 1e-12);
+    }
+
+    #[test]
+    fn refresh_before_an_element_runs_out() {
+        // Inflow within the tolerance of the content, but element 0 is drawn 0.0005 t/h faster
+        // than it comes in: its 1 t would last 2,000 h, so the refresh is due at half that.
+        let mut t = Tank::new(None, 2);
+        t.add(&[1.0, 9.0]);
+        t.in_rate = vec![0.0995, 0.9005];
+        t.out_rate = vec![0.1, 0.9];
+        t.classify();
+        assert!((t.next_event_in(None).unwrap() - 1000.0).abs() < 1e-6);
     }
 
     #[test]
