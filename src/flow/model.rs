@@ -190,7 +190,9 @@ impl<'a> Flow<'a> {
         for (c, cs) in p.circuits.iter().enumerate() {
             consumer[tank_of(cs.source)] = Some(c);
             let most = f64::from(cs.trains) * cs.design_rate * cs.max_rate;
-            tanks[tank_of(cs.source)].set_empty_level(super::tank::MIX_HOURS * most);
+            let tank = &mut tanks[tank_of(cs.source)];
+            tank.set_empty_level(super::tank::MIX_HOURS * most);
+            tank.set_pipe_level(super::tank::PIPE_HOURS * most);
         }
         let products = p
             .products

@@ -183,21 +183,37 @@ impl Flow<'_> {
         }
     }
 
-    /// Circuit `c`'s feed composition from its source tank `s` (the content, or what flows in
-    /// when it is empty), into the scratch buffer.
+    /// Circuit `c`'s feed composition from its source tank `s` into the scratch buffer: the
+    /// content's; what flows in when the tank is empty; what flows in, plus any excess of the
+    /// circuit's rate (as last set) at the content's composition, when the tank is a pipe.
     fn feed_composition(&mut self, c: usize, s: usize) {
         let tank = &self.tanks[s];
         let comp = &mut self.scratch.comp[c];
-        if tank.mode != Mode::Empty {
+        let inflow = &self.scratch.tank_in[s];
+        let total: f64 = inflow.iter().sum();
+        if tank.mode != Mode::Empty && !(tank.is_pipe() && total > 0.0) {
             tank.outflow_composition(comp);
             return;
         }
-        let inflow = &self.scratch.tank_in[s];
-        let total: f64 = inflow.iter().sum();
         if total > 0.0 {
+            let rate = self.circuits[c].rate;
+            let (masses, level) = (tank.masses(), tank.level());
+            let excess = if tank.mode == Mode::Empty || level <= 0.0 {
+                0.0
+            } else {
+                (rate - total).max(0.0)
+            };
             comp.iter_mut()
                 .zip(inflow)
-                .for_each(|(x, v)| *x = v / total);
+                .zip(masses)
+                .for_each(|((x, v), m)| {
+                    let content = if excess > 0.0 {
+                        excess * m / level
+                    } else {
+                        0.0
+                    };
+                    *x = (v + content) / (total + excess);
+                });
         } else {
             let design = &self.spec.parts().circuits[c].design_composition;
             comp.copy_from_slice(design);

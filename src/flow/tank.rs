@@ -4,18 +4,25 @@
 //! **Composition.** Outflow leaves with the composition the tank held when its rates were last
 //! set (sample and hold); every event that sets the rates refreshes it. While liquor of another
 //! composition flows in, the model schedules a refresh when the content's composition would
-//! move more than [`COMPOSITION_TOLERANCE`] (relative, per element above [`TRACE`]) from the
-//! held one, and before any element held in the outflow would run out in the tank (so no mass
+//! move more than [`COMPOSITION_TOLERANCE`] from the held one (relative, per element, to the
+//! larger of its shares in the content and the inflow; [`TRACE`] floors it), and before any element held in the outflow would run out in the tank (so no mass
 //! turns negative). The content's composition under held rates is a closed form: with inflow
 //! `i` of composition `y`, held outflow composition `x0` and level `L(t)`, it is
 //! `x0 + w (y - x0)` with `w = i t / L(t)`. Masses, and so every element's balance, are exact;
 //! only the timing of composition changes inside a well-mixed tank is approximated.
+//!
+//! **Near-empty tanks are pipes.** At or below [`PIPE_HOURS`] of its consumer's installed
+//! maximum a tank does not mix: what flows out carries the inflow's composition, plus any
+//! excess over the inflow drawn at the content's (see `network`). Mixing a few seconds of
+//! liquor changes nothing a plant measures, but refreshing it would take an event every few
+//! microseconds.
 
 /// Masses below this (t REO) count as an empty tank; within it of the capacity, a full one.
 pub const LEVEL_TOLERANCE_T: f64 = 1e-9;
 
-/// Relative change of an element's share of the content (above [`TRACE`]) that calls for a
-/// refresh of the outflow's composition.
+/// Change of an element's share of the content, relative to the larger of its share in the
+/// content and in the inflow (plus [`TRACE`]), that calls for a refresh of the outflow's
+/// composition.
 pub const COMPOSITION_TOLERANCE: f64 = 1e-2;
 
 /// Mass fraction below which an element counts as a trace for [`COMPOSITION_TOLERANCE`].
@@ -23,6 +30,10 @@ pub const TRACE: f64 = 1e-6;
 
 /// A tank holding at most this many hours of its outflow counts as empty.
 pub const MIX_HOURS: f64 = 1e-6;
+
+/// A tank holding at most this many hours of its consumer's installed maximum acts as a pipe
+/// (no mixing, no composition refreshes).
+pub const PIPE_HOURS: f64 = 0.01;
 
 /// Where a tank's level stands, which decides what limits the flows through it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +76,8 @@ pub struct Tank {
     pub version: u32,
     /// At or below this level the tank counts as empty, t.
     empty_t: f64,
+    /// At or below this level the tank acts as a pipe (no mixing), t.
+    pipe_t: f64,
 }
 
 impl Tank {
@@ -83,6 +96,7 @@ impl Tank {
             mode: Mode::Empty,
             version: 0,
             empty_t: LEVEL_TOLERANCE_T,
+            pipe_t: LEVEL_TOLERANCE_T,
         }
     }
 
@@ -195,6 +209,12 @@ impl Tank {
                 best = best.min(gap / net);
             }
         }
+        if self.pipe_t > self.empty_t {
+            let gap = self.pipe_t - self.level;
+            if (gap > LEVEL_TOLERANCE_T && net > 0.0) || (gap < -LEVEL_TOLERANCE_T && net < 0.0) {
+                best = best.min(gap / net);
+            }
+        }
         if let Some(t) = self.refresh_in() {
             best = best.min(t);
         }
@@ -226,16 +246,15 @@ impl Tank {
         let inflow = self.inflow();
         let net = inflow - out;
         let mut best = f64::INFINITY;
-        if inflow > 0.0 {
+        if inflow > 0.0 && !self.is_pipe() {
             // The least mixing fraction w that moves some element by the tolerance.
             let w = self
                 .in_rate
                 .iter()
                 .zip(&self.out_rate)
                 .map(|(i, o)| {
-                    let held = o / out;
-                    let gap = (i / inflow - held).abs();
-                    COMPOSITION_TOLERANCE * (held + TRACE) / gap
+                    let (held, coming) = (o / out, i / inflow);
+                    COMPOSITION_TOLERANCE * (held.max(coming) + TRACE) / (coming - held).abs()
                 })
                 .fold(f64::INFINITY, f64::min);
             if w < 1.0 {
@@ -258,6 +277,24 @@ impl Tank {
             }
         }
         best.is_finite().then_some(best)
+    }
+
+    /// Sets the level at or below which the tank acts as a pipe, t (see the module doc).
+    pub fn set_pipe_level(&mut self, t: f64) {
+        self.pipe_t = t.max(LEVEL_TOLERANCE_T);
+    }
+
+    /// Whether it holds something but too little to mix: its outflow carries its inflow's
+    /// composition. At the pipe level itself (within [`LEVEL_TOLERANCE_T`]) the rates that
+    /// brought it there decide: it turns into a pipe when draining, out of one when filling.
+    pub fn is_pipe(&self) -> bool {
+        if self.mode == Mode::Empty {
+            return false;
+        }
+        if (self.level - self.pipe_t).abs() <= LEVEL_TOLERANCE_T {
+            return self.inflow() < self.outflow();
+        }
+        self.level < self.pipe_t
     }
 
     /// Hours of the last update.
@@ -322,5 +359,25 @@ mod tests {
         assert!(close(t.next_event_in(None), 4.0));
         assert!(close(t.next_event_in(Some(6.0)), 1.0));
         assert!(close(t.next_event_in(Some(9.0)), 4.0));
+    }
+
+    #[test]
+    fn a_near_empty_tank_is_a_pipe_until_it_fills_past_the_pipe_level() {
+        // 0.1 t held, pipe level 1 t, 1 t/h net inflow of another composition: no refresh
+        // while it is a pipe, an event when it reaches the pipe level 0.9 h later.
+        let mut t = Tank::new(None, 2);
+        t.set_pipe_level(1.0);
+        t.add(&[0.1, 0.0]);
+        t.in_rate = vec![0.0, 3.0];
+        t.out_rate = vec![0.0, 2.0];
+        t.classify();
+        assert!(t.is_pipe());
+        assert!((t.next_event_in(None).unwrap() - 0.9).abs() < 1e-12);
+        t.advance(0.9);
+        t.classify();
+        assert!(!t.is_pipe());
+        // At the pipe level and draining: a pipe again.
+        t.out_rate = vec![0.0, 4.0];
+        assert!(t.is_pipe());
     }
 }
