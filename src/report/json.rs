@@ -112,11 +112,12 @@ fn circuits(layout: &LayoutResult) -> Value {
         .flows
         .circuit_names
         .iter()
-        .map(|name| {
+        .enumerate()
+        .map(|(c, name)| {
             let key = crate::study::figures::snake(name);
-            let running: Vec<Value> = (0..)
-                .map_while(|k| find(&format!("{key}_trains_running_{k}")))
-                .map(|s| json!({ "mean": finite(s.stats.mean), "ci95": finite(s.stats.ci95) }))
+            let running: Vec<Value> = layout.trains_running[c]
+                .iter()
+                .map(|s| json!({ "mean": finite(s.mean), "ci95": finite(s.ci95) }))
                 .collect();
             json!({
                 "name": name,

@@ -4,6 +4,7 @@
 use super::{Exporter, num};
 use crate::Result;
 use crate::experiment::{FigureComparison, FigureSummary};
+use crate::study::products::ProductFlows;
 use crate::study::{LayoutResult, StudyResult};
 use std::fmt::Write;
 
@@ -15,6 +16,7 @@ impl Exporter for TableExporter {
         let mut out = String::new();
         header(&mut out, study);
         figures_table(&mut out, study);
+        losses_table(&mut out, study);
         bottlenecks(&mut out, study);
         gains(&mut out, study);
         answer(&mut out, study);
@@ -115,6 +117,39 @@ pub(crate) fn figure_table(study: &StudyResult) -> FigureTable {
 
 fn figures_table(out: &mut String, study: &StudyResult) {
     let FigureTable { labels, cells } = figure_table(study);
+    aligned(out, study, "figure", &labels, &cells);
+}
+
+/// The loss attribution (Pareto, largest base loss first) of every layout.
+fn losses_table(out: &mut String, study: &StudyResult) {
+    let rows = crate::study::losses::pareto(study);
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "Losses against design by cause, t REO/yr (largest in the base first; catch-up above \
+         design after a stop is negative):"
+    );
+    let labels: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
+    let cells: Vec<Vec<String>> = (0..study.layouts.len())
+        .map(|j| {
+            rows.iter()
+                .map(|r| cell_of(r.mean[j], r.ci95[j], "t REO/yr"))
+                .collect()
+        })
+        .collect();
+    aligned(out, study, "cause", &labels, &cells);
+}
+
+/// Rows of labelled cells, one column per layout, aligned.
+fn aligned(
+    out: &mut String,
+    study: &StudyResult,
+    corner: &str,
+    labels: &[String],
+    cells: &[Vec<String>],
+) {
     let name_width = labels
         .iter()
         .map(|l| l.chars().count())
@@ -129,14 +164,14 @@ fn figures_table(out: &mut String, study: &StudyResult) {
         .max()
         .unwrap_or(12)
         + 2;
-    let _ = write!(out, "{:<name_width$}", "figure");
+    let _ = write!(out, "{corner:<name_width$}");
     for l in &study.layouts {
         let _ = write!(out, "{:>col_width$}", l.name);
     }
     let _ = writeln!(out);
     for (row, label) in labels.iter().enumerate() {
         let _ = write!(out, "{label:<name_width$}");
-        for layout_cells in &cells {
+        for layout_cells in cells {
             let _ = write!(out, "{:>col_width$}", layout_cells[row]);
         }
         let _ = writeln!(out);
@@ -174,7 +209,11 @@ fn bottlenecks(out: &mut String, study: &StudyResult) {
 
 /// "on-spec Nd2O3 (t REO/yr)" and the like.
 pub(crate) fn label(study: &StudyResult, s: &FigureSummary) -> String {
-    let flows = &study.layouts[0].flows;
+    figure_label(&study.layouts[0].flows, &s.name, &s.unit)
+}
+
+/// A figure's name for people, with its unit, e.g. "on-spec Nd2O3 (t REO/yr)".
+pub(crate) fn figure_label(flows: &ProductFlows, name: &str, unit: &str) -> String {
     let circuit = |key: &str| -> String {
         flows
             .circuit_names
@@ -182,18 +221,18 @@ pub(crate) fn label(study: &StudyResult, s: &FigureSummary) -> String {
             .find(|n| crate::study::figures::snake(n) == key)
             .map_or(key.to_string(), String::clone)
     };
-    if let Some(key) = s.name.strip_suffix("_inventory") {
-        return format!("installed inventory {} ({})", circuit(key), s.unit);
+    if let Some(key) = name.strip_suffix("_inventory") {
+        return format!("installed inventory {} ({unit})", circuit(key));
     }
-    if let Some(key) = s.name.strip_suffix("_residence") {
-        return format!("mean REE residence {} ({})", circuit(key), s.unit);
+    if let Some(key) = name.strip_suffix("_residence") {
+        return format!("mean REE residence {} ({unit})", circuit(key));
     }
-    if let Some(key) = s.name.strip_prefix("purity_") {
+    if let Some(key) = name.strip_prefix("purity_") {
         if let Some(p) = flows.products.iter().find(|p| p.key == key) {
             return format!("purity {}, blended batches (mol fraction)", p.label);
         }
     }
-    let name = match s.name.as_str() {
+    let text = match name {
         "throughput" => "on-spec REO, all products".to_string(),
         "availability" => "availability".to_string(),
         "lost_feed" => "feed lost at full tank".to_string(),
@@ -209,16 +248,21 @@ pub(crate) fn label(study: &StudyResult, s: &FigureSummary) -> String {
             None => n.replace('_', " "),
         },
     };
-    format!("{name} ({})", s.unit)
+    format!("{text} ({unit})")
 }
 
 /// "mean ± ci95" of a summary, fractions in %.
 pub(crate) fn cell(s: &FigureSummary) -> String {
-    let scale = if s.unit == "fraction" { 100.0 } else { 1.0 };
-    let unit = if s.unit == "fraction" { " %" } else { "" };
-    if s.stats.ci95.is_finite() {
-        let mean = num(s.stats.mean * scale, 4);
-        let ci = s.stats.ci95 * scale;
+    cell_of(s.stats.mean, s.stats.ci95, &s.unit)
+}
+
+/// "mean ± ci95" of a figure in `unit`, fractions in %.
+fn cell_of(mean: f64, ci95: f64, unit: &str) -> String {
+    let scale = if unit == "fraction" { 100.0 } else { 1.0 };
+    let unit = if unit == "fraction" { " %" } else { "" };
+    if ci95.is_finite() {
+        let mean = num(mean * scale, 4);
+        let ci = ci95 * scale;
         let mean_decimals = mean.split_once('.').map_or(0, |(_, d)| d.len());
         let ci_decimals = num(ci, 2).split_once('.').map_or(0, |(_, d)| d.len());
         let decimals = if ci == 0.0 {
@@ -228,7 +272,7 @@ pub(crate) fn cell(s: &FigureSummary) -> String {
         };
         format!("{mean} ± {ci:.decimals$}{unit}")
     } else {
-        format!("{}{unit}", num(s.stats.mean * scale, 4))
+        format!("{}{unit}", num(mean * scale, 4))
     }
 }
 

@@ -180,9 +180,9 @@ impl Routes {
             .map(|t| (t.name.clone(), t.capacity))
             .collect();
         let mut implicit = vec![None; n];
-        for c in 1..n {
+        for (c, slot) in implicit.iter_mut().enumerate().skip(1) {
             if fs.routes[c].feed_from == FeedFrom::Previous {
-                implicit[c] = Some(tanks.len());
+                *slot = Some(tanks.len());
                 let name = format!(
                     "{} to {}",
                     scenario.circuits[c - 1].name,
@@ -309,7 +309,7 @@ fn circuit_spec(
     let design_rate = circuit
         .design_rate
         .unwrap_or(trace.circuit_in[c] / f64::from(circuit.trains));
-    if !(design_rate > 0.0) {
+    if design_rate.is_nan() || design_rate <= 0.0 {
         return Err(crate::Error::Input(format!(
             "circuit \"{}\": no feed reaches it at steady state, so it has no default design_rate: give circuit.design_rate",
             circuit.name
@@ -366,6 +366,15 @@ fn circuit_spec(
         restart,
         off_spec: circuit.off_spec,
     })
+}
+
+/// Per circuit, the sales spec (minimum purity) of the product each outlet (A, B) feeds: `None`
+/// for an outlet into a tank or a product without a spec.
+pub fn sales_specs(scenario: &Scenario) -> Vec<[Option<f64>; 2]> {
+    let routes = Routes::of(scenario);
+    (0..scenario.circuits.len())
+        .map(|c| outlet_specs(scenario, &routes, c))
+        .collect()
 }
 
 /// The sales spec of the product each outlet of circuit `c` feeds (None for tanks or

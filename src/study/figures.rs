@@ -2,7 +2,7 @@
 //! comparison, sweep and report is built from.
 
 use super::products::ProductFlows;
-use crate::experiment::{Figure, FigureSummary};
+use crate::experiment::{Figure, FigureSummary, Summary};
 use crate::flow::{CircuitResult, CircuitSpec, FlowResult};
 
 /// Hours in a year (365 d), for t/yr figures.
@@ -50,6 +50,14 @@ pub fn figures(result: &FlowResult, flows: &ProductFlows) -> Vec<Figure> {
     ));
     let off: f64 = result.products.iter().map(|p| p.off_spec_t).sum();
     out.push(Figure::new("off_spec", "t REO/yr", per_year(off)));
+    let restart: f64 = result.products.iter().map(|p| p.off_spec_restart_t).sum();
+    out.push(Figure::new(
+        "off_spec_restart",
+        "t REO/yr",
+        per_year(restart),
+    ));
+    let bypass: f64 = result.products.iter().map(|p| p.off_spec_bypass_t).sum();
+    out.push(Figure::new("off_spec_bypass", "t REO/yr", per_year(bypass)));
     out.push(Figure::new(
         "scrapped",
         "t REO/yr",
@@ -96,8 +104,9 @@ pub fn figures(result: &FlowResult, flows: &ProductFlows) -> Vec<Figure> {
     out
 }
 
-/// A circuit's figures: availability, the distribution of trains up, utilisation, starved and
-/// blocked time, inventory, residence and its losses by cause.
+/// A circuit's figures: availability, P(all down), utilisation, starved and blocked time,
+/// inventory, residence and its losses by cause. (The distribution of trains running has as
+/// many entries as trains, so it is kept apart: [`trains_running`].)
 fn circuit_figures(out: &mut Vec<Figure>, c: &CircuitResult, spec: &CircuitSpec, years: f64) {
     let key = snake(&c.name);
     out.push(Figure::new(
@@ -110,13 +119,6 @@ fn circuit_figures(out: &mut Vec<Figure>, c: &CircuitResult, spec: &CircuitSpec,
         "fraction",
         c.trains_up[0],
     ));
-    for (k, f) in c.trains_up.iter().enumerate() {
-        out.push(Figure::new(
-            format!("{key}_trains_running_{k}"),
-            "fraction",
-            *f,
-        ));
-    }
     let window_h = years * HOURS_PER_YEAR;
     let max = f64::from(spec.trains) * spec.design_rate * spec.max_rate * window_h;
     out.push(Figure::new(
@@ -189,6 +191,25 @@ pub fn bottleneck(summaries: &[FigureSummary], circuits: &[String]) -> Option<Bo
             best
         }
     })
+}
+
+/// Per circuit, the fraction of the window with k = 0..K trains running, summarised over
+/// replications (mean, CI).
+pub fn trains_running(results: &[FlowResult]) -> Vec<Vec<Summary>> {
+    let Some(first) = results.first() else {
+        return Vec::new();
+    };
+    (0..first.circuits.len())
+        .map(|c| {
+            (0..first.circuits[c].trains_up.len())
+                .map(|k| {
+                    let column: Vec<f64> =
+                        results.iter().map(|r| r.circuits[c].trains_up[k]).collect();
+                    Summary::of(&column)
+                })
+                .collect()
+        })
+        .collect()
 }
 
 #[cfg(test)]

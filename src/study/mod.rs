@@ -5,12 +5,15 @@ pub mod allocate;
 pub mod build;
 pub mod circuit_data;
 pub mod figures;
+pub mod losses;
 pub mod products;
 pub mod restart_curve;
 pub mod sequence;
 
 use crate::Result;
-use crate::experiment::{self, Figure, FigureComparison, FigureSummary, Truncation, WarmupReport};
+use crate::experiment::{
+    self, Figure, FigureComparison, FigureSummary, Summary, Truncation, WarmupReport,
+};
 use crate::flow::{self, FlowResult, SERIES_BINS};
 use crate::scenario::{Scenario, Warmup};
 use products::ProductFlows;
@@ -63,6 +66,9 @@ pub struct LayoutResult {
     pub replications: Vec<Vec<Figure>>,
     /// Summary of each figure over replications.
     pub summaries: Vec<FigureSummary>,
+    /// Per circuit, the fraction of the window with k = 0..K trains running (over
+    /// replications).
+    pub trains_running: Vec<Vec<Summary>>,
     /// Events processed, summed over replications.
     pub events: u64,
     /// Largest element mass-balance error of any replication, relative to the feed offered.
@@ -250,6 +256,7 @@ impl Plan {
             )));
         }
         Ok(LayoutResult {
+            trains_running: figures::trains_running(&results),
             name: name.to_string(),
             warmup_h: self.warmup_h,
             bottleneck,

@@ -4,8 +4,8 @@
 //! feed.
 
 use crate::Result;
-use crate::chem::dynamic::{DynamicModel, DynamicOptions, Target};
-use crate::flow::{RestartCurve, RestartSpec};
+use crate::chem::dynamic::{DynamicModel, DynamicOptions, RestartPoint, stop_grid};
+use crate::flow::{ChangeoverStart, RestartCurve, RestartSpec};
 use crate::scenario::Scenario;
 
 /// Longest stop the grid covers when nothing longer is configured, hours.
@@ -21,82 +21,50 @@ pub fn curve(scenario: &Scenario, c: usize, specs: [Option<f64>; 2]) -> Result<R
         return Ok(RestartSpec::None);
     }
     let steady = sep.solve().map_err(|e| input(&circuit.name, e))?;
-    let target = |spec: Option<f64>, steady: f64| match spec {
-        // A product without a spec never goes off-spec: a threshold below any purity.
-        None => Target::Purity(1e-9_f64.min(steady * 0.5)),
-        Some(p) => Target::Purity(p),
-    };
     let options = DynamicOptions {
         residence_h: circuit.stage_residence_h,
-        target_a: target(specs[0], steady.purity_a),
-        target_b: target(specs[1], steady.purity_b),
-        until_steady: false,
         ..DynamicOptions::default()
     };
     let model = DynamicModel::new(sep, &steady, options).map_err(|e| input(&circuit.name, e))?;
-    let stops = grid(longest_stop(scenario, c));
-    let mut off_h = Vec::new();
-    let mut purity = Vec::new();
-    for &d in &stops {
-        let t = model.after_stop(d).map_err(|e| input(&circuit.name, e))?;
-        let off = [
-            t.on_spec_a_h().unwrap_or(0.0),
-            t.on_spec_b_h().unwrap_or(0.0),
-        ];
-        let mean = [
-            mean_purity(&t, off[0], true),
-            mean_purity(&t, off[1], false),
-        ];
-        off_h.push(off);
-        purity.push(mean);
-    }
+    let stops = stop_grid(longest_stop(scenario, c));
+    let points = model
+        .restart_points(&stops, specs[0], specs[1])
+        .map_err(|e| input(&circuit.name, e))?;
+    let naive = if starts_naive(scenario, c) {
+        let p = model
+            .naive_start_point(specs[0], specs[1])
+            .map_err(|e| input(&circuit.name, e))?;
+        Some(figures(&p))
+    } else {
+        None
+    };
+    let (off_h, purity) = points.iter().map(figures).unzip();
     Ok(RestartSpec::Curve(RestartCurve {
         stops_h: stops,
         off_h,
         purity,
-        naive: None,
+        naive,
     }))
+}
+
+/// A point's off-spec hours and mean purities, (A, B) each.
+fn figures(p: &RestartPoint) -> ([f64; 2], [f64; 2]) {
+    ([p.off_a_h, p.off_b_h], [p.mean_purity_a, p.mean_purity_b])
+}
+
+/// Whether circuit `c` is on a campaign line that changes over from a naive start.
+fn starts_naive(scenario: &Scenario, c: usize) -> bool {
+    scenario
+        .flowsheet
+        .lines
+        .iter()
+        .any(|l| l.circuits.contains(&c) && l.start == ChangeoverStart::Naive)
 }
 
 fn input(name: &str, e: crate::chem::ChemError) -> crate::Error {
     crate::Error::Input(format!(
         "circuit \"{name}\": the restart transient cannot be computed: {e}"
     ))
-}
-
-/// Flow-weighted mean purity of a product over [0, off] hours, by the trapezoid rule over
-/// the run's samples (steady purity when off = 0).
-fn mean_purity(t: &crate::chem::Transient, off_h: f64, a: bool) -> f64 {
-    let steady = if a {
-        t.steady_purity.0
-    } else {
-        t.steady_purity.1
-    };
-    if off_h <= 0.0 {
-        return steady;
-    }
-    let (mut mass, mut pure) = (0.0, 0.0);
-    let mut prev: Option<(f64, f64, f64)> = None;
-    for s in &t.samples {
-        let (p, f) = if a {
-            (s.purity_a, s.flow_a)
-        } else {
-            (s.purity_b, s.flow_b)
-        };
-        let th = s.t_h.min(off_h);
-        if let Some((t0, p0, f0)) = prev {
-            let dt = th - t0;
-            if dt > 0.0 {
-                mass += 0.5 * (f0 + f) * dt;
-                pure += 0.5 * (f0 * p0 + f * p) * dt;
-            }
-        }
-        prev = Some((th, p, f));
-        if s.t_h >= off_h {
-            break;
-        }
-    }
-    if mass > 0.0 { pure / mass } else { steady }
 }
 
 /// The longest stop circuit `c` is likely to see: the largest of its repair times (mean plus
@@ -118,16 +86,4 @@ fn longest_stop(scenario: &Scenario, c: usize) -> f64 {
         }
     }
     longest
-}
-
-/// 0, then about three points per decade from 0.25 h to `max_h`.
-fn grid(max_h: f64) -> Vec<f64> {
-    let mut out = vec![0.0];
-    let mut x = 0.25;
-    while x < max_h {
-        out.push(x);
-        x *= 10f64.powf(1.0 / 3.0);
-    }
-    out.push(max_h);
-    out
 }

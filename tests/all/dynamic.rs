@@ -345,7 +345,7 @@ fn cli_dynamic_json() {
             "scenarios/ndpr-parallel-trains.toml",
             "--dynamic",
         ])
-        .args(["--stop", "8", "--format", "json"])
+        .args(["--stop", "32", "--format", "json"])
         .output()
         .unwrap();
     assert!(

@@ -8,6 +8,7 @@ mod dynamic;
 mod experiment;
 mod flow;
 mod flow_stochastic;
+mod flowsheet;
 mod report;
 mod restart;
 mod scenario;

@@ -1,10 +1,11 @@
 //! SVG plots of a study (plotters, SVG backend): on-spec output per layout with CI bars, the
-//! stage profile of each circuit's cascade, the timeline of replication 0 of each traced
-//! layout, and (for sweeps) one figure against a swept parameter.
+//! loss attribution by cause, the stage profile of each circuit's cascade, and (for sweeps)
+//! one figure against a swept parameter.
 //!
 //! Every plot has a title, axis labels with units and a legend; output bytes depend only on the
 //! study (no clock, no randomness, no fonts).
 
+pub mod losses;
 pub mod profile;
 mod style;
 pub mod sweep;
@@ -28,8 +29,8 @@ pub struct Plot {
     pub svg: String,
 }
 
-/// Every plot of `study`, in report order: output per layout, timelines (layouts with a
-/// trace), stage profiles (circuits with a solved cascade).
+/// Every plot of `study`, in report order: output per layout, losses by cause (when anything
+/// is lost), stage profiles (circuits with a solved cascade).
 pub fn all(study: &StudyResult) -> Result<Vec<Plot>> {
     let mut plots = vec![Plot {
         file: "throughput.svg".into(),
@@ -41,6 +42,17 @@ pub fn all(study: &StudyResult) -> Result<Vec<Plot>> {
         ),
         svg: throughput::svg(study)?,
     }];
+    if !crate::study::losses::pareto(study).is_empty() {
+        plots.push(Plot {
+            file: "losses.svg".into(),
+            title: losses::TITLE.into(),
+            note: "Circuit feed lost against the installed design rate over the statistics \
+                   window, by cause, largest base loss on top; whiskers are 95 % CIs. \
+                   Catch-up above design after a stop counts as a negative loss."
+                .into(),
+            svg: losses::svg(study)?,
+        });
+    }
     let flows = &study.layouts[0].flows;
     for (name, solution) in flows.circuit_names.iter().zip(&flows.solutions) {
         if let Some(s) = solution {

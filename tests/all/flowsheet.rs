@@ -1,0 +1,109 @@
+//! Integration tests: flowsheet errors in a scenario (cycles, dangling names, elements that go
+//! nowhere, orphan tanks, unknown line circuits) exit 2 naming the field and the line.
+
+use std::process::Command;
+
+const CAMPAIGN: &str = include_str!("../../scenarios/campaign-vs-dedicated.toml");
+
+/// Runs `reesim check` on `text` written to `bad.toml`; returns the exit code and stderr.
+fn check(text: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_reesim"))
+        .args(["check", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+/// Line (1-based) of the first line containing `needle` in `text`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).unwrap() + 1
+}
+
+/// `CAMPAIGN` with the first `from` replaced by `to` (which must be there).
+fn edited(from: &str, to: &str) -> String {
+    assert!(
+        CAMPAIGN.contains(from),
+        "test setup: {from:?} not in the scenario"
+    );
+    CAMPAIGN.replacen(from, to, 1)
+}
+
+#[test]
+fn the_shipped_campaign_scenario_checks_clean() {
+    let (code, err) = check(CAMPAIGN);
+    assert_eq!(code, Some(0), "{err}");
+}
+
+#[test]
+fn a_cycle_names_the_outlet_and_the_loop() {
+    // The Pr/Nd circuit sends its A product back into its own feed tank.
+    let cycle = edited(
+        "products = { a = \"Nd\", b = \"Pr\" }",
+        "products = { a = \"PrNd feed\", b = \"Pr\" }",
+    );
+    let (code, err) = check(&cycle);
+    assert_eq!(code, Some(2), "{err}");
+    let line = line_of(&cycle, "a = \"PrNd feed\", b = \"Pr\"");
+    assert!(
+        err.contains(&format!("bad.toml:{line}:")) && err.contains("circuit[1].products.a"),
+        "{err}"
+    );
+    assert!(err.contains("cycle: PrNd -> PrNd"), "{err}");
+}
+
+#[test]
+fn a_dangling_feed_from_suggests_the_tank() {
+    let dangling = edited("feed_from = \"PrNd feed\"", "feed_from = \"PrNd fed\"");
+    let (code, err) = check(&dangling);
+    assert_eq!(code, Some(2), "{err}");
+    let line = line_of(&dangling, "feed_from = \"PrNd fed\"");
+    assert!(
+        err.contains(&format!("bad.toml:{line}:"))
+            && err.contains("circuit[1].feed_from")
+            && err.contains("did you mean \"PrNd feed\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_element_received_but_not_listed_is_named() {
+    // The Pr/Nd circuit does not list the Ce trace it receives.
+    let nowhere = edited(
+        "elements = [\"Ce\", \"Pr\", \"Nd\"]   # Ce is a trace",
+        "elements = [\"Pr\", \"Nd\"]   # Ce is a trace",
+    )
+    .replacen("[0.005, 0.328, 0.667]", "[0.33, 0.67]", 1);
+    let (code, err) = check(&nowhere);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("circuit[1].separation.elements") && err.contains("receives Ce"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_orphan_tank_and_an_unknown_line_circuit_are_rejected() {
+    let orphan = format!("{CAMPAIGN}\n[[tank]]\nname = \"spare\"\n");
+    let (code, err) = check(&orphan);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("tank[1].name") && err.contains("feeds no circuit"),
+        "{err}"
+    );
+    let line = edited(
+        "circuits = [\"CePr\", \"PrNd\"]",
+        "circuits = [\"CePr\", \"PrNdd\"]",
+    );
+    let (code, err) = check(&line);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("line[0].circuits[1]") && err.contains("did you mean \"PrNd\""),
+        "{err}"
+    );
+}
