@@ -40,6 +40,14 @@ fn header(out: &mut String, study: &StudyResult) {
         study.seed,
         num(base.warmup_h, 3)
     );
+    let window_h = base.first.window_h;
+    if (study.horizon_h - base.warmup_h - window_h).abs() > 1e-6 {
+        let _ = writeln!(
+            out,
+            "statistics window {} d: whole campaign cycles only (the horizon's last partial cycle is left out)",
+            num(window_h / 24.0, 4)
+        );
+    }
     let _ = writeln!(
         out,
         "{} events simulated; element mass balance closed to {:.1e} of the feed",
@@ -258,6 +266,9 @@ pub(crate) fn cell(s: &FigureSummary) -> String {
 
 /// "mean ± ci95" of a figure in `unit`, fractions in %.
 fn cell_of(mean: f64, ci95: f64, unit: &str) -> String {
+    // Rounding residue of a quantity that is zero (e.g. a stock change over whole cycles).
+    let zero = |x: f64| if x.abs() < 1e-9 { 0.0 } else { x };
+    let (mean, ci95) = (zero(mean), zero(ci95));
     let scale = if unit == "fraction" { 100.0 } else { 1.0 };
     let unit = if unit == "fraction" { " %" } else { "" };
     if ci95.is_finite() {

@@ -22,10 +22,41 @@ pub struct Built {
     pub solutions: Vec<Option<CascadeSolution>>,
     /// Design feed of each circuit (all trains), t REO/h.
     pub circuit_feed: Vec<f64>,
+    /// The scenario's horizon, hours (the plant's may end earlier, at a whole campaign cycle).
+    pub horizon_h: f64,
+    /// The longest campaign cycle of its lines, hours (0 without lines switching by length).
+    pub cycle_h: f64,
     /// Design output of each product, t REO/h.
     pub product_design: Vec<f64>,
     /// Steady-state purity of each product (mole fraction of its key group).
     pub product_purity: Vec<f64>,
+}
+
+/// The longest campaign cycle of the scenario's lines that switch by length (every circuit of
+/// the line once, with its changeover), hours; 0 without such lines.
+pub fn campaign_cycle_h(scenario: &Scenario) -> f64 {
+    scenario
+        .flowsheet
+        .lines
+        .iter()
+        .filter_map(|l| match l.rule {
+            LineRule::Length(h) => Some(l.circuits.len() as f64 * (h + l.changeover_h)),
+            LineRule::Below(_) => None,
+        })
+        .fold(0.0, f64::max)
+}
+
+/// The end of the statistics window, hours: `horizon_h`, or with a campaign cycle the end of
+/// the last whole cycle after the warm-up (when at least one fits), so every circuit of a line
+/// runs its full share of the window: over a partial cycle the circuit running at the end is
+/// credited with stock drawn from its tank.
+pub fn window_end(horizon_h: f64, cycle_h: f64, warmup_h: f64) -> f64 {
+    let cycles = ((horizon_h - warmup_h) / cycle_h).floor();
+    if cycle_h > 0.0 && cycles >= 1.0 {
+        warmup_h + cycles * cycle_h
+    } else {
+        horizon_h
+    }
 }
 
 /// Builds the plant of `scenario` with statistics from `warmup_h`.
@@ -74,7 +105,7 @@ pub fn build(scenario: &Scenario, warmup_h: f64) -> Result<Built> {
         })
         .collect();
     let parts = PlantParts {
-        horizon_h: scenario.horizon_h,
+        horizon_h: window_end(scenario.horizon_h, campaign_cycle_h(scenario), warmup_h),
         warmup_h,
         elements: elements
             .iter()
@@ -97,6 +128,8 @@ pub fn build(scenario: &Scenario, warmup_h: f64) -> Result<Built> {
     let spec = PlantSpec::new(parts).map_err(|e| crate::Error::Internal(e.to_string()))?;
     Ok(Built {
         spec,
+        horizon_h: scenario.horizon_h,
+        cycle_h: campaign_cycle_h(scenario),
         solutions,
         circuit_feed: trace.circuit_in.clone(),
         product_design: products.iter().map(|p| p.1).collect(),

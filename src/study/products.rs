@@ -76,7 +76,9 @@ impl ProductFlows {
     /// The plant with statistics from `warmup_h`.
     pub fn plant_spec(&self, warmup_h: f64) -> PlantSpec {
         let mut parts = self.built.spec.parts().clone();
-        parts.warmup_h = warmup_h.min(parts.horizon_h * 0.999_999);
+        let horizon = self.built.horizon_h;
+        parts.warmup_h = warmup_h.min(horizon * 0.999_999);
+        parts.horizon_h = super::build::window_end(horizon, self.built.cycle_h, parts.warmup_h);
         PlantSpec::new(parts).expect("only the warm-up changed")
     }
 }
