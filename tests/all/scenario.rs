@@ -260,7 +260,7 @@ fn dynamic_restart_curve_covers_the_repairs_grows_and_is_bounded_by_a_naive_star
     assert!(off.windows(2).all(|w| w[1] >= w[0]), "{off:?}");
     assert!(*off.last().unwrap() > 0.0, "{off:?}");
     // A stop never disturbs the cascade more than refilling it with feed: the naive start-up
-    // to the same spec bounds the restart (ree-data.md s3: start-up takes days to weeks).
+    // to the same spec bounds the restart (docs/sources.md s3: start-up takes days to weeks).
     let sep = ScenarioSource::from_text("d.toml", DEFAULT.to_string())
         .unwrap()
         .base()
