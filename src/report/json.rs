@@ -126,9 +126,23 @@ fn circuits(layout: &LayoutResult) -> Value {
                 "trains_running": running,
                 "inventory": summary(&format!("{key}_inventory")),
                 "residence": summary(&format!("{key}_residence")),
+                "drift": layout.drift[c].as_ref().map_or(Value::Null, |d| json!({
+                    "largest": { "value": finite(d.largest), "unit": "REO mass fraction" },
+                    "replication": d.replication,
+                    "design_purity": purity_pair(&d.design_purity),
+                    "drifted_purity": purity_pair(&d.drifted_purity),
+                })),
             })
         })
         .collect()
+}
+
+/// `[A, B]` purities, or `{ "error": why }` when the cascade has no solution.
+fn purity_pair(p: &std::result::Result<[f64; 2], String>) -> Value {
+    match p {
+        Ok(p) => json!([finite(p[0]), finite(p[1])]),
+        Err(e) => json!({ "error": e }),
+    }
 }
 
 fn products(layout: &LayoutResult) -> Value {

@@ -18,6 +18,7 @@ impl Exporter for TableExporter {
         figures_table(&mut out, study);
         losses_table(&mut out, study);
         bottlenecks(&mut out, study);
+        drifts(&mut out, study);
         gains(&mut out, study);
         answer(&mut out, study);
         Ok(out)
@@ -185,6 +186,39 @@ fn aligned(
         let _ = writeln!(out);
     }
     let _ = writeln!(out);
+}
+
+/// One line per layout and circuit whose feed drifted from its design composition: how far,
+/// and the purities of the cascade re-solved at that feed.
+fn drifts(out: &mut String, study: &StudyResult) {
+    let mut any = false;
+    for l in &study.layouts {
+        for (c, d) in l.drift.iter().enumerate() {
+            let Some(d) = d else { continue };
+            any = true;
+            let pair = |p: &std::result::Result<[f64; 2], String>| match p {
+                Ok(p) => format!("A {} %, B {} %", purity_percent(p[0]), purity_percent(p[1])),
+                Err(e) => format!("no solution ({e})"),
+            };
+            let _ = writeln!(
+                out,
+                "feed drift ({}) {}: up to {} REO mass fraction (replication {}); its cascade \
+                 re-solved there: {} (at the design feed: {})",
+                l.name,
+                l.flows.circuit_names[c],
+                num(d.largest, 3),
+                d.replication,
+                pair(&d.drifted_purity),
+                pair(&d.design_purity),
+            );
+        }
+    }
+    if any {
+        let _ = writeln!(
+            out,
+            "(the simulation keeps the design purity; these re-solves bound that choice)\n"
+        );
+    }
 }
 
 /// One line per layout naming its bottleneck (issue 6), for plants of several circuits or

@@ -139,6 +139,12 @@ pub fn build(scenario: &Scenario, warmup_h: f64) -> Result<Built> {
 
 /// Tracked elements (None = one "REO" component without chemistry) and the feed's REO mass
 /// fractions.
+/// The plant's tracked elements, in the order of its flows (`None`: one "REO" component when
+/// the plant has no chemistry).
+pub fn plant_elements(scenario: &Scenario) -> Vec<Option<Element>> {
+    feed_elements(scenario).0
+}
+
 fn feed_elements(scenario: &Scenario) -> (Vec<Option<Element>>, Vec<f64>) {
     if let Some(c) = &scenario.feed.composition {
         let mut pairs: Vec<(Element, f64)> = c

@@ -4,6 +4,7 @@
 pub mod allocate;
 pub mod build;
 pub mod circuit_data;
+pub mod drift;
 pub mod figures;
 pub mod losses;
 pub mod products;
@@ -66,6 +67,9 @@ pub struct LayoutResult {
     pub replications: Vec<Vec<Figure>>,
     /// Summary of each figure over replications.
     pub summaries: Vec<FigureSummary>,
+    /// Per circuit, the largest drift of its feed from the design composition and the cascade
+    /// re-solved at that feed (`None` without a separation or drift).
+    pub drift: Vec<Option<drift::Drift>>,
     /// Per circuit, the fraction of the window with k = 0..K trains running (over
     /// replications).
     pub trains_running: Vec<Vec<Summary>>,
@@ -237,7 +241,7 @@ impl Plan {
     fn finish(
         self,
         name: &str,
-        _scenario: &Scenario,
+        scenario: &Scenario,
         results: Vec<FlowResult>,
     ) -> Result<LayoutResult> {
         let replications: Vec<Vec<Figure>> = results
@@ -256,6 +260,7 @@ impl Plan {
             )));
         }
         Ok(LayoutResult {
+            drift: drift::drifts(scenario, &self.spec, &results),
             trains_running: figures::trains_running(&results),
             name: name.to_string(),
             warmup_h: self.warmup_h,

@@ -346,3 +346,68 @@ fn restart_curve_equals_cascade_dynamic_stop() {
         );
     }
 }
+
+/// The drift report re-solves the cascade as built at the drifted feed: the plant's REO mass
+/// fractions converted to mole fractions and the scrub flow derived again for the new A share, exactly as a scenario stating that
+/// feed would be solved; at the design feed it gives the design purities.
+#[test]
+fn drift_report_resolves_the_cascade_at_the_drifted_feed() {
+    use reesim::flow::FlowResult;
+    let base = ScenarioSource::from_text("d.toml", DEFAULT.to_string())
+        .unwrap()
+        .base()
+        .unwrap();
+    let built = reesim::study::build::build(&base, 0.0).unwrap();
+    let spec = &built.spec;
+    let design = spec.parts().circuits[0].design_composition.clone();
+    let report = |drift: f64, composition: Vec<f64>| {
+        let result = FlowResult {
+            circuits: vec![reesim::flow::CircuitResult {
+                drift: (drift, composition),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        reesim::study::drift::drifts(&base, spec, &[result])[0]
+            .clone()
+            .unwrap()
+    };
+    let at_design = report(1e-6, design.clone());
+    let (same, design_purity) = (
+        at_design.drifted_purity.unwrap(),
+        at_design.design_purity.unwrap(),
+    );
+    for o in 0..2 {
+        assert!((same[o] - design_purity[o]).abs() < 1e-12);
+    }
+    // Pr 0.35 / Nd 0.65 by REO mass, to mole fractions with the oxides' masses per mol of
+    // metal (Pr6O11: Pr + 11/6 O; Nd2O3: Nd + 3/2 O).
+    use reesim::chem::Element;
+    let per_mol = |e: &str| e.parse::<Element>().unwrap().oxide_mass_per_mol();
+    let (pr, nd) = (0.35 / per_mol("Pr"), 0.65 / per_mol("Nd"));
+    let moles = [pr / (pr + nd), nd / (pr + nd)];
+    let drifted = report(0.1, vec![0.35, 0.65]).drifted_purity.unwrap();
+    let sep = base.circuits[0].separation.as_ref().unwrap();
+    let text = DEFAULT
+        .replacen(
+            "feed_composition = [0.25, 0.75]",
+            &format!("feed_composition = [{}, {}]", moles[0], moles[1]),
+            1,
+        )
+        .replacen("Pr = 0.25, Nd = 0.75", "Pr = 0.35, Nd = 0.65", 1);
+    let expected = ScenarioSource::from_text("e.toml", text)
+        .unwrap()
+        .base()
+        .unwrap()
+        .circuits[0]
+        .separation
+        .clone()
+        .unwrap()
+        .solve()
+        .unwrap();
+    assert_eq!(sep.elements().len(), 2);
+    // 1e-9: both are loaded solves closed to 1e-9 from compositions equal to rounding.
+    assert!((drifted[0] - expected.purity_a).abs() < 1e-9, "{drifted:?}");
+    assert!((drifted[1] - expected.purity_b).abs() < 1e-9, "{drifted:?}");
+    assert!(drifted[0] < design_purity[0]);
+}
