@@ -4,6 +4,7 @@
 //! feed.
 
 use crate::Result;
+use rayon::prelude::*;
 use crate::chem::dynamic::{DynamicModel, DynamicOptions, RestartPoint, stop_grid};
 use crate::flow::{ChangeoverStart, RestartCurve, RestartSpec};
 use crate::scenario::Scenario;
@@ -27,9 +28,16 @@ pub fn curve(scenario: &Scenario, c: usize, specs: [Option<f64>; 2]) -> Result<R
     };
     let model = DynamicModel::new(sep, &steady, options).map_err(|e| input(&circuit.name, e))?;
     let stops = stop_grid(longest_stop(scenario, c));
-    let points = model
-        .restart_points(&stops, specs[0], specs[1])
-        .map_err(|e| input(&circuit.name, e))?;
+    // One run of the dynamic model per stop length, independent of each other: in parallel
+    // (the same points at any thread count).
+    let points: Vec<RestartPoint> = stops
+        .par_iter()
+        .map(|d| model.restart_points(std::slice::from_ref(d), specs[0], specs[1]))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| input(&circuit.name, e))?
+        .into_iter()
+        .flatten()
+        .collect();
     let naive = if starts_naive(scenario, c) {
         let p = model
             .naive_start_point(specs[0], specs[1])
