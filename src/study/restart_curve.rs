@@ -4,10 +4,10 @@
 //! feed.
 
 use crate::Result;
-use rayon::prelude::*;
 use crate::chem::dynamic::{DynamicModel, DynamicOptions, RestartPoint, stop_grid};
 use crate::flow::{ChangeoverStart, RestartCurve, RestartSpec};
 use crate::scenario::Scenario;
+use rayon::prelude::*;
 
 /// Longest stop the grid covers when nothing longer is configured, hours.
 const MIN_GRID_H: f64 = 24.0;
