@@ -1,10 +1,5 @@
-//! Plant benchmarks, one replication on one thread.
-//!
-//! **Lot model** (`reesim::plant`, group `plant`): 8 trains x 100 stages, lognormal residence,
-//! buffers of 4, breakdowns, shortest-queue dispatch. Criterion's throughput is in events (the
-//! elements/s figure is events per second).
-//!
-//! **Discrete-rate model** (`reesim::flow`, group `flow_year`): one simulated year (8,760 h).
+//! Plant benchmark (`reesim::flow`, the discrete-rate plant model): one simulated year
+//! (8,760 h) on one thread, group `flow_year`.
 //!
 //! * `1000_trains`: 10 circuits x 100 trains in series, joined by tanks of ~8 h of flow, two
 //!   elements; each circuit sends 90 % of element 0 and 10 % of element 1 to outlet A (the next
@@ -20,46 +15,13 @@
 //! (the elements/s figure is events per second). The event count per year (stale level and
 //! batch events included, as the engine counts them) is printed once before each bench.
 //!
-//! Run: `cargo bench --bench plant` (both groups), `cargo bench --bench plant -- flow_year`
-//! (the discrete-rate plants only).
+//! Run: `cargo bench --bench plant`.
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-mod common;
-
-use common::scenario;
 use reesim::flow;
-use reesim::plant::{Dispatch, OffSpecPolicy, simulate, simulate_trains_parallel};
-
-fn plant(c: &mut Criterion) {
-    let spec = scenario(2_000.0);
-    let events = simulate(&spec, 42, 0).events;
-    let mut group = c.benchmark_group("plant");
-    group.throughput(Throughput::Elements(events));
-    group.bench_function("8x100_shortest_queue_lognormal_breakdowns", |b| {
-        b.iter(|| black_box(simulate(black_box(&spec), 42, 0)))
-    });
-    // Issue 4 item 7: the same plant with non-interacting trains (round robin without skipping,
-    // unlimited crews, scrap), sequential vs one sub-model per train on the rayon pool.
-    let mut independent = spec.clone();
-    let c = &mut independent.circuits[0];
-    c.dispatch = Dispatch::RoundRobin;
-    c.skip_down_trains = false;
-    let f = c.failures.as_mut().unwrap();
-    f.repair_crews = None;
-    f.off_spec = OffSpecPolicy::Scrap;
-    let events = simulate(&independent, 42, 0).events;
-    group.throughput(Throughput::Elements(events));
-    group.bench_function("8x100_round_robin_sequential", |b| {
-        b.iter(|| black_box(simulate(black_box(&independent), 42, 0)))
-    });
-    group.bench_function("8x100_round_robin_train_parallel", |b| {
-        b.iter(|| black_box(simulate_trains_parallel(black_box(&independent), 42, 0)))
-    });
-    group.finish();
-}
 
 /// The discrete-rate bench plants.
 mod rate {
@@ -256,15 +218,10 @@ fn flow_year(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1)).sample_size(10);
-    targets = plant
-}
-criterion_group! {
-    name = flow_benches;
     config = Criterion::default()
         .measurement_time(Duration::from_secs(5))
         .warm_up_time(Duration::from_secs(1))
         .sample_size(10);
     targets = flow_year
 }
-criterion_main!(benches, flow_benches);
+criterion_main!(benches);

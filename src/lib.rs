@@ -14,7 +14,6 @@ pub mod engine;
 mod error;
 pub mod experiment;
 pub mod flow;
-pub mod plant;
 pub mod report;
 pub mod scenario;
 pub mod study;

@@ -1,5 +1,5 @@
 //! Built-in extractant systems and their neighbour separation factors, each with its source and
-//! confidence (from `shared/reference/ree-data.md`, section 1).
+//! confidence (from `docs/sources.md`, section 1).
 //!
 //! A separation factor beta = D_heavier / D_lighter (dimensionless) is a default, not a constant:
 //! it shifts with acidity, saponification, loading and complexants. Where the source gives a
@@ -23,7 +23,7 @@ pub enum Confidence {
 }
 
 impl Confidence {
-    /// The one-letter code of `ree-data.md`: V, L or D.
+    /// The one-letter code of `docs/sources.md`: V, L or D.
     pub fn code(self) -> char {
         match self {
             Confidence::Verified => 'V',
@@ -100,8 +100,8 @@ const P507: &[Pair] = &[
         "logD = a pH + b fits for 0.26 M P507 at pH 0.5, repo joao-mbn/etr-optimization",
         D,
     ),
-    (Ho, Y, 1.3, "literature value, ree-data.md section 1", L),
-    (Y, Er, 1.5, "literature value, ree-data.md section 1", L),
+    (Ho, Y, 1.3, "literature value, docs/sources.md s1", L),
+    (Y, Er, 1.5, "literature value, docs/sources.md s1", L),
     (Er, Tm, 3.0, XIE, L),
     (Tm, Yb, 3.0, XIE, L),
     (Yb, Lu, 1.7, XIE, L),
@@ -111,7 +111,7 @@ const D2EHPA: &[Pair] = &[
     (La, Ce, 3.0, "Sato, Hydrometallurgy 22 (1989) 121", L),
     (Ce, Pr, 2.0, "Sato, Hydrometallurgy 22 (1989) 121", L),
     (Pr, Nd, 1.35, "Sato, Hydrometallurgy 22 (1989) 121", L),
-    (Nd, Sm, 7.0, "literature value, ree-data.md section 1", L),
+    (Nd, Sm, 7.0, "literature value, docs/sources.md s1", L),
     (Sm, Eu, 2.0, XIE, L),
     (Eu, Gd, 1.45, XIE, L),
     (Gd, Tb, 4.5, XIE, L),

@@ -209,6 +209,39 @@ impl SeparationSpec {
         })
     }
 
+    /// A copy fed `composition` (mole fractions over [`elements`](Self::elements), each >= 0,
+    /// summing to 1 within 1e-6) with the same stages and organic flow per unit of feed: the
+    /// cascade as built, fed a drifted feed. A scrub flow W that was derived (not given) is
+    /// derived again for the new feed, as an operator keeps the cut at the A group's share of
+    /// the feed; a given W is kept.
+    pub fn with_feed_composition(&self, composition: &[f64]) -> Result<Self, ChemError> {
+        let sum: f64 = composition.iter().sum();
+        let bad = composition.len() != self.elements.len()
+            || composition.iter().any(|x| !(x.is_finite() && *x >= 0.0))
+            || (sum - 1.0).abs() > 1e-6;
+        if bad {
+            return Err(ChemError::field(
+                "feed_composition",
+                format!(
+                    "{composition:?} must be {} mole fractions >= 0 summing to 1",
+                    self.elements.len()
+                ),
+            ));
+        }
+        let f_a: f64 = composition[self.split_after + 1..].iter().sum();
+        let scrub_amount = match (&self.model, self.scrub_amount_defaulted) {
+            (Model::Loaded, true) if f_a > 0.0 && f_a < 1.0 => {
+                theory::scrub_amount_for(self.feed_phase, self.extraction_amount, f_a)
+            }
+            _ => self.scrub_amount,
+        };
+        Ok(SeparationSpec {
+            feed_composition: composition.to_vec(),
+            scrub_amount,
+            ..self.clone()
+        })
+    }
+
     /// Elements, least extracted first.
     pub fn elements(&self) -> &[Element] {
         &self.elements

@@ -1,6 +1,6 @@
 //! Design formulas: Kremser, fractional extraction of dilute linear solutes, and cascade
 //! extraction theory (Xu Guangxian) for two-product separations, with Underwood's minimum for
-//! multicomponent feeds. See `shared/reference/ree-data.md` section 2.
+//! multicomponent feeds. See `docs/sources.md` section 2.
 //!
 //! Conventions: A is the more extracted product (leaves in the organic), B the raffinate.
 //! Flows S (extraction amount, organic REE) and W (scrub amount, aqueous REE) are mol REE per

@@ -91,16 +91,15 @@ pub fn run(args: Args) -> Result<()> {
     deliver(&mut result, &scenarios, &args.common)
 }
 
-/// Writes `--out` files (with a trace of replication 0 of each layout for the timelines) if
-/// asked, and prints the report in the chosen format. `scenarios` are the study's layouts.
+/// Writes `--out` files if asked, and prints the report in the chosen format. `scenarios` are
+/// the study's layouts.
 pub fn deliver(
     result: &mut study::StudyResult,
     scenarios: &[&Scenario],
     common: &CommonArgs,
 ) -> Result<()> {
+    let _ = scenarios;
     if let Some(dir) = &common.out {
-        let limits = crate::plant::TraceLimits::default();
-        study::trace_layouts(result, scenarios, limits, common.options().threads)?;
         report::files::write_all(dir, result)?;
     }
     super::print_stdout(&report::exporter(common.format).export(result)?)

@@ -42,7 +42,7 @@ pub struct Args {
     /// Plant feed rate, t REO per year.
     #[arg(long, allow_negative_numbers = true)]
     pub feed_t_per_yr: f64,
-    /// Residence time per stage (both phases), minutes (ree-data s3: 15-35).
+    /// Residence time per stage (both phases), minutes (docs/sources.md s3: 15-35).
     #[arg(long, default_value_t = 25.0, allow_negative_numbers = true)]
     pub residence_min: f64,
     /// Ranking criterion.

@@ -6,6 +6,7 @@ use crate::experiment::{
 };
 use crate::scenario::{FieldPath, Override, Scenario, ScenarioSource};
 use crate::study;
+use crate::study::products::ProductFlows;
 use crate::{Error, Result};
 use std::path::PathBuf;
 
@@ -87,7 +88,8 @@ pub fn run(args: Args) -> Result<()> {
             .into_inner()
             .map_err(|_| Error::Internal("sweep rows lock poisoned".into()))?;
         rows.sort_by_key(|r| r.point);
-        write_plots(dir, grid.keys()[0], &x, &rows)?;
+        let flows = ProductFlows::of(&scenarios[0])?;
+        write_plots(dir, &flows, grid.keys()[0], &x, &rows)?;
     }
     if args.out.is_none() {
         let text =
@@ -178,11 +180,20 @@ fn numeric_axis(grid: &Grid, points: &[GridPoint]) -> Result<Vec<f64>> {
 /// Figures worth a plot against the swept value.
 fn plotted(name: &str) -> bool {
     name.starts_with("on_spec_")
-        || matches!(name, "availability" | "lead_time" | "wip" | "lost_feed")
+        || matches!(
+            name,
+            "throughput" | "availability" | "held_back" | "lost_feed" | "off_spec"
+        )
 }
 
 /// One SVG per plotted figure: mean and 95 % CI against the swept value.
-fn write_plots(dir: &std::path::Path, key: &str, x: &[f64], rows: &[SweepRow]) -> Result<()> {
+fn write_plots(
+    dir: &std::path::Path,
+    flows: &ProductFlows,
+    key: &str,
+    x: &[f64],
+    rows: &[SweepRow],
+) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|source| Error::Io {
         path: dir.to_path_buf(),
         source,
@@ -198,25 +209,9 @@ fn write_plots(dir: &std::path::Path, key: &str, x: &[f64], rows: &[SweepRow]) -
     {
         let mean: Vec<f64> = rows.iter().map(|r| r.figures[f].mean).collect();
         let ci95: Vec<f64> = rows.iter().map(|r| r.figures[f].ci95).collect();
-        let y_label = format!("{} ({})", readable(&figure.name), figure.unit);
+        let y_label = crate::report::table::figure_label(flows, &figure.name, &figure.unit);
         let svg = crate::report::plots::sweep::svg(x, &mean, &ci95, key, &y_label)?;
         crate::report::files::write_text(&dir.join(format!("{}.svg", figure.name)), &svg)?;
     }
     Ok(())
-}
-
-/// `on_spec_ce_pr` -> `on-spec Ce-Pr REO`, `on_spec_reo` -> `on-spec REO, all products`,
-/// `lead_time` -> `lead time`.
-fn readable(name: &str) -> String {
-    match name.strip_prefix("on_spec_") {
-        Some("reo") => "on-spec REO, all products".into(),
-        Some(group) => {
-            let symbols: Vec<String> = group
-                .split('_')
-                .map(|s| s[..1].to_uppercase() + &s[1..])
-                .collect();
-            format!("on-spec {} REO", symbols.join("-"))
-        }
-        None => name.replace('_', " "),
-    }
 }

@@ -84,7 +84,7 @@ fn products(h: &mut String, study: &StudyResult) {
     h.push_str(
         "<h2>Products</h2>\n<table id=\"products\">\n<tr><th>product</th><th>circuit</th>\
          <th>outlet</th><th>purity (mol %, steady-state cascade)</th>\
-         <th>REO per on-spec lot (t)</th></tr>\n",
+         <th>design output (t REO/yr)</th></tr>\n",
     );
     for p in &flows.products {
         let outlet = if p.outlet == "A" {
@@ -99,7 +99,7 @@ fn products(h: &mut String, study: &StudyResult) {
             esc(&p.label),
             esc(&flows.circuit_names[p.circuit]),
             num(p.purity * 100.0, 5),
-            num(p.t_reo_per_lot, 4)
+            num(p.design_t_per_h * crate::study::figures::HOURS_PER_YEAR, 5)
         );
     }
     h.push_str("</table>\n");
@@ -127,7 +127,7 @@ fn compared(name: &str) -> bool {
     name.starts_with("on_spec_")
         || matches!(
             name,
-            "availability" | "lost_feed" | "off_spec" | "wip" | "lead_time"
+            "throughput" | "availability" | "held_back" | "lost_feed" | "off_spec"
         )
 }
 

@@ -50,19 +50,10 @@ fn layout_value(
         "name": layout.name,
         "warmup": { "value": layout.warmup_h, "unit": "h" },
         "metrics": metrics(&layout.summaries),
+        "circuits": circuits(layout),
         "products": products(layout),
-        "execution": execution_name(layout.execution),
         "events": layout.events,
-        "lots": {
-            "arrived": layout.lots.arrived,
-            "formed": layout.lots.formed,
-            "departed": layout.lots.departed,
-            "absorbed": layout.lots.absorbed,
-            "in_system": layout.lots.in_system,
-            "lost": layout.lots.lost,
-            "scrapped": layout.lots.scrapped,
-            "off_spec": layout.lots.off_spec,
-        },
+        "mass_balance_error": { "value": layout.mass_balance_error, "unit": "fraction of feed" },
     });
     if let Some(b) = &layout.bottleneck {
         value["bottleneck"] = json!({
@@ -109,6 +100,51 @@ fn metrics(summaries: &[FigureSummary]) -> Value {
     Value::Object(map)
 }
 
+/// `[{ name, availability, all_down, trains_running: [{mean, ci95}, ...] }]` per circuit.
+fn circuits(layout: &LayoutResult) -> Value {
+    let find = |name: &str| layout.summaries.iter().find(|s| s.name == name);
+    let summary = |name: &str| {
+        find(name).map_or(Value::Null, |s| {
+            json!({ "mean": finite(s.stats.mean), "ci95": finite(s.stats.ci95), "unit": s.unit })
+        })
+    };
+    layout
+        .flows
+        .circuit_names
+        .iter()
+        .enumerate()
+        .map(|(c, name)| {
+            let key = crate::study::figures::snake(name);
+            let running: Vec<Value> = layout.trains_running[c]
+                .iter()
+                .map(|s| json!({ "mean": finite(s.mean), "ci95": finite(s.ci95) }))
+                .collect();
+            json!({
+                "name": name,
+                "availability": summary(&format!("{key}_availability")),
+                "all_down": summary(&format!("{key}_all_down")),
+                "trains_running": running,
+                "inventory": summary(&format!("{key}_inventory")),
+                "residence": summary(&format!("{key}_residence")),
+                "drift": layout.drift[c].as_ref().map_or(Value::Null, |d| json!({
+                    "largest": { "value": finite(d.largest), "unit": "REO mass fraction" },
+                    "replication": d.replication,
+                    "design_purity": purity_pair(&d.design_purity),
+                    "drifted_purity": purity_pair(&d.drifted_purity),
+                })),
+            })
+        })
+        .collect()
+}
+
+/// `[A, B]` purities, or `{ "error": why }` when the cascade has no solution.
+fn purity_pair(p: &std::result::Result<[f64; 2], String>) -> Value {
+    match p {
+        Ok(p) => json!([finite(p[0]), finite(p[1])]),
+        Err(e) => json!({ "error": e }),
+    }
+}
+
 fn products(layout: &LayoutResult) -> Value {
     layout
         .flows
@@ -121,8 +157,9 @@ fn products(layout: &LayoutResult) -> Value {
                 "circuit": layout.flows.circuit_names[p.circuit],
                 "outlet": p.outlet,
                 "elements": p.elements,
-                "purity": { "value": p.purity, "unit": "mol fraction" },
-                "reo_per_lot": { "value": p.t_reo_per_lot, "unit": "t REO" },
+                "purity": { "value": finite(p.purity), "unit": "mol fraction" },
+                "min_purity": p.min_purity.map(|m| json!({ "value": m, "unit": "mol fraction" })),
+                "design_output": { "value": p.design_t_per_h * crate::study::figures::HOURS_PER_YEAR, "unit": "t REO/yr" },
             })
         })
         .collect()
@@ -149,14 +186,6 @@ fn vs_base(comparison: &[FigureComparison]) -> Value {
 /// A finite number, or null (JSON has no NaN or infinity).
 fn finite(x: f64) -> Value {
     if x.is_finite() { json!(x) } else { Value::Null }
-}
-
-/// `"sequential"` or `"train_parallel"`.
-pub fn execution_name(e: crate::plant::Execution) -> &'static str {
-    match e {
-        crate::plant::Execution::Sequential => "sequential",
-        crate::plant::Execution::TrainParallel => "train_parallel",
-    }
 }
 
 fn precision(p: &crate::study::PrecisionReport) -> Value {

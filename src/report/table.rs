@@ -4,6 +4,7 @@
 use super::{Exporter, num};
 use crate::Result;
 use crate::experiment::{FigureComparison, FigureSummary};
+use crate::study::products::ProductFlows;
 use crate::study::{LayoutResult, StudyResult};
 use std::fmt::Write;
 
@@ -15,7 +16,9 @@ impl Exporter for TableExporter {
         let mut out = String::new();
         header(&mut out, study);
         figures_table(&mut out, study);
+        losses_table(&mut out, study);
         bottlenecks(&mut out, study);
+        drifts(&mut out, study);
         gains(&mut out, study);
         answer(&mut out, study);
         Ok(out)
@@ -38,22 +41,23 @@ fn header(out: &mut String, study: &StudyResult) {
         study.seed,
         num(base.warmup_h, 3)
     );
-    let modes: Vec<String> = study
-        .layouts
-        .iter()
-        .map(|l| {
-            format!(
-                "{} {}",
-                l.name,
-                super::json::execution_name(l.execution).replace('_', "-")
-            )
-        })
-        .collect();
+    let window_h = base.first.window_h;
+    if (study.horizon_h - base.warmup_h - window_h).abs() > 1e-6 {
+        let _ = writeln!(
+            out,
+            "statistics window {} d: whole campaign cycles only (the horizon's last partial cycle is left out)",
+            num(window_h / 24.0, 4)
+        );
+    }
     let _ = writeln!(
         out,
-        "event loops: {} ({} events simulated)",
-        modes.join(", "),
-        study.layouts.iter().map(|l| l.events).sum::<u64>()
+        "{} events simulated; element mass balance closed to {:.1e} of the feed",
+        study.layouts.iter().map(|l| l.events).sum::<u64>(),
+        study
+            .layouts
+            .iter()
+            .map(|l| l.mass_balance_error)
+            .fold(0.0, f64::max)
     );
     if let Some(p) = &study.precision {
         let worst = p.relative_half_widths.iter().copied().fold(0.0, f64::max);
@@ -86,10 +90,12 @@ fn header(out: &mut String, study: &StudyResult) {
 fn shown(summary: &FigureSummary) -> bool {
     let n = summary.name.as_str();
     n.starts_with("on_spec_")
+        || n.starts_with("purity_")
         || n.ends_with("_inventory")
+        || n.ends_with("_residence")
         || matches!(
             n,
-            "availability" | "lost_feed" | "off_spec" | "wip" | "lead_time" | "throughput"
+            "throughput" | "availability" | "held_back" | "lost_feed" | "off_spec" | "stock_change"
         )
 }
 
@@ -120,6 +126,39 @@ pub(crate) fn figure_table(study: &StudyResult) -> FigureTable {
 
 fn figures_table(out: &mut String, study: &StudyResult) {
     let FigureTable { labels, cells } = figure_table(study);
+    aligned(out, study, "figure", &labels, &cells);
+}
+
+/// The loss attribution (Pareto, largest base loss first) of every layout.
+fn losses_table(out: &mut String, study: &StudyResult) {
+    let rows = crate::study::losses::pareto(study);
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "Losses against design by cause, t REO/yr (largest in the base first; catch-up above \
+         design after a stop is negative):"
+    );
+    let labels: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
+    let cells: Vec<Vec<String>> = (0..study.layouts.len())
+        .map(|j| {
+            rows.iter()
+                .map(|r| cell_of(r.mean[j], r.ci95[j], "t REO/yr"))
+                .collect()
+        })
+        .collect();
+    aligned(out, study, "cause", &labels, &cells);
+}
+
+/// Rows of labelled cells, one column per layout, aligned.
+fn aligned(
+    out: &mut String,
+    study: &StudyResult,
+    corner: &str,
+    labels: &[String],
+    cells: &[Vec<String>],
+) {
     let name_width = labels
         .iter()
         .map(|l| l.chars().count())
@@ -134,19 +173,52 @@ fn figures_table(out: &mut String, study: &StudyResult) {
         .max()
         .unwrap_or(12)
         + 2;
-    let _ = write!(out, "{:<name_width$}", "figure");
+    let _ = write!(out, "{corner:<name_width$}");
     for l in &study.layouts {
         let _ = write!(out, "{:>col_width$}", l.name);
     }
     let _ = writeln!(out);
     for (row, label) in labels.iter().enumerate() {
         let _ = write!(out, "{label:<name_width$}");
-        for layout_cells in &cells {
+        for layout_cells in cells {
             let _ = write!(out, "{:>col_width$}", layout_cells[row]);
         }
         let _ = writeln!(out);
     }
     let _ = writeln!(out);
+}
+
+/// One line per layout and circuit whose feed drifted from its design composition: how far,
+/// and the purities of the cascade re-solved at that feed.
+fn drifts(out: &mut String, study: &StudyResult) {
+    let mut any = false;
+    for l in &study.layouts {
+        for (c, d) in l.drift.iter().enumerate() {
+            let Some(d) = d else { continue };
+            any = true;
+            let pair = |p: &std::result::Result<[f64; 2], String>| match p {
+                Ok(p) => format!("A {} %, B {} %", purity_percent(p[0]), purity_percent(p[1])),
+                Err(e) => format!("no solution ({e})"),
+            };
+            let _ = writeln!(
+                out,
+                "feed drift ({}) {}: up to {} REO mass fraction (replication {}); its cascade \
+                 re-solved there: {} (at the design feed: {})",
+                l.name,
+                l.flows.circuit_names[c],
+                num(d.largest, 3),
+                d.replication,
+                pair(&d.drifted_purity),
+                pair(&d.design_purity),
+            );
+        }
+    }
+    if any {
+        let _ = writeln!(
+            out,
+            "(the simulation keeps the design purity; these re-solves bound that choice)\n"
+        );
+    }
 }
 
 /// One line per layout naming its bottleneck (issue 6), for plants of several circuits or
@@ -179,23 +251,36 @@ fn bottlenecks(out: &mut String, study: &StudyResult) {
 
 /// "on-spec Nd2O3 (t REO/yr)" and the like.
 pub(crate) fn label(study: &StudyResult, s: &FigureSummary) -> String {
-    let flows = &study.layouts[0].flows;
-    if let Some(key) = s.name.strip_suffix("_inventory") {
-        let names = &study.layouts[0].flows.circuit_names;
-        let circuit = names
+    figure_label(&study.layouts[0].flows, &s.name, &s.unit)
+}
+
+/// A figure's name for people, with its unit, e.g. "on-spec Nd2O3 (t REO/yr)".
+pub(crate) fn figure_label(flows: &ProductFlows, name: &str, unit: &str) -> String {
+    let circuit = |key: &str| -> String {
+        flows
+            .circuit_names
             .iter()
             .find(|n| crate::study::figures::snake(n) == key)
-            .map_or(key, String::as_str);
-        return format!("in-circuit inventory {circuit} ({})", s.unit);
+            .map_or(key.to_string(), String::clone)
+    };
+    if let Some(key) = name.strip_suffix("_inventory") {
+        return format!("installed inventory {} ({unit})", circuit(key));
     }
-    let name = match s.name.as_str() {
-        "on_spec_reo" => "on-spec REO, all products".to_string(),
+    if let Some(key) = name.strip_suffix("_residence") {
+        return format!("mean REE residence {} ({unit})", circuit(key));
+    }
+    if let Some(key) = name.strip_prefix("purity_") {
+        if let Some(p) = flows.products.iter().find(|p| p.key == key) {
+            return format!("purity {}, blended batches (mol fraction)", p.label);
+        }
+    }
+    let text = match name {
+        "throughput" => "on-spec REO, all products".to_string(),
         "availability" => "availability".to_string(),
         "lost_feed" => "feed lost at full tank".to_string(),
-        "off_spec" => "off-spec lots".to_string(),
-        "wip" => "lots in process".to_string(),
-        "lead_time" => "lead time".to_string(),
-        "throughput" => "on-spec lots".to_string(),
+        "held_back" => "feed held back at full tank".to_string(),
+        "off_spec" => "off-spec product (batches below spec)".to_string(),
+        "stock_change" => "stock change over the window".to_string(),
         n => match flows
             .products
             .iter()
@@ -205,16 +290,24 @@ pub(crate) fn label(study: &StudyResult, s: &FigureSummary) -> String {
             None => n.replace('_', " "),
         },
     };
-    format!("{name} ({})", s.unit)
+    format!("{text} ({unit})")
 }
 
 /// "mean ± ci95" of a summary, fractions in %.
 pub(crate) fn cell(s: &FigureSummary) -> String {
-    let scale = if s.unit == "fraction" { 100.0 } else { 1.0 };
-    let unit = if s.unit == "fraction" { " %" } else { "" };
-    if s.stats.ci95.is_finite() {
-        let mean = num(s.stats.mean * scale, 4);
-        let ci = s.stats.ci95 * scale;
+    cell_of(s.stats.mean, s.stats.ci95, &s.unit)
+}
+
+/// "mean ± ci95" of a figure in `unit`, fractions in %.
+fn cell_of(mean: f64, ci95: f64, unit: &str) -> String {
+    // Rounding residue of a quantity that is zero (e.g. a stock change over whole cycles).
+    let zero = |x: f64| if x.abs() < 1e-9 { 0.0 } else { x };
+    let (mean, ci95) = (zero(mean), zero(ci95));
+    let scale = if unit == "fraction" { 100.0 } else { 1.0 };
+    let unit = if unit == "fraction" { " %" } else { "" };
+    if ci95.is_finite() {
+        let mean = num(mean * scale, 4);
+        let ci = ci95 * scale;
         let mean_decimals = mean.split_once('.').map_or(0, |(_, d)| d.len());
         let ci_decimals = num(ci, 2).split_once('.').map_or(0, |(_, d)| d.len());
         let decimals = if ci == 0.0 {
@@ -224,7 +317,7 @@ pub(crate) fn cell(s: &FigureSummary) -> String {
         };
         format!("{mean} ± {ci:.decimals$}{unit}")
     } else {
-        format!("{}{unit}", num(s.stats.mean * scale, 4))
+        format!("{}{unit}", num(mean * scale, 4))
     }
 }
 
@@ -243,7 +336,8 @@ fn gains(out: &mut String, study: &StudyResult) {
 }
 
 /// Per variant: its name and the headline changes against the base, e.g.
-/// "Nd2O3 +1.3 %* [+1.0 %, +1.6 %]" (on-spec output, availability, lost feed).
+/// "Nd2O3 +1.3 %* [+1.0 %, +1.6 %]" (on-spec output, availability, held-back and lost feed,
+/// off-spec product).
 pub(crate) fn gain_parts(study: &StudyResult) -> Vec<(String, Vec<String>)> {
     study.layouts[1..]
         .iter()
@@ -253,14 +347,23 @@ pub(crate) fn gain_parts(study: &StudyResult) -> Vec<(String, Vec<String>)> {
                 .iter()
                 .filter(|c| {
                     c.name.starts_with("on_spec_")
-                        || c.name == "availability"
-                        || c.name == "lost_feed"
+                        || matches!(c.name.as_str(), "availability" | "held_back" | "off_spec")
+                        || (c.name == "lost_feed" && base_mean(study, &c.name) > 0.0)
                 })
                 .map(|c| gain_text(study, c))
                 .collect();
             (layout.name.clone(), parts)
         })
         .collect()
+}
+
+/// The base layout's mean of figure `name` (0 if absent).
+fn base_mean(study: &StudyResult, name: &str) -> f64 {
+    study.layouts[0]
+        .summaries
+        .iter()
+        .find(|s| s.name == name)
+        .map_or(0.0, |s| s.stats.mean)
 }
 
 /// One figure's change against the base: a ratio in % with its CI, or points for fractions.
@@ -285,10 +388,10 @@ pub(crate) fn gain_text(study: &StudyResult, c: &FigureComparison) -> String {
 pub(crate) fn short_name(study: &StudyResult, key: &str) -> String {
     let flows = &study.layouts[0].flows;
     match key {
-        "on_spec_reo" => "REO".into(),
+        "throughput" => "REO".into(),
         "lost_feed" => "lost feed".into(),
-        "wip" => "lots in process".into(),
-        "off_spec" => "off-spec lots".into(),
+        "held_back" => "held-back feed".into(),
+        "off_spec" => "off-spec product".into(),
         k => flows
             .products
             .iter()
@@ -366,9 +469,9 @@ pub(crate) fn answer_sentence(study: &StudyResult) -> String {
 fn headline_key(base: &LayoutResult) -> String {
     base.summaries
         .iter()
-        .filter(|s| s.name.starts_with("on_spec_") && s.name != "on_spec_reo")
+        .filter(|s| s.name.starts_with("on_spec_") && s.name != "throughput")
         .max_by(|a, b| a.stats.mean.total_cmp(&b.stats.mean))
-        .map_or_else(|| "on_spec_reo".to_string(), |s| s.name.clone())
+        .map_or_else(|| "throughput".to_string(), |s| s.name.clone())
 }
 
 /// A purity in percent with enough digits to show two significant digits of the impurity

@@ -11,13 +11,11 @@
 
 use super::error::FieldPath;
 use super::raw::{RawCircuit, RawFinishing, RawScenario};
+use super::units::Amount;
 use super::validate::{Checker, dist};
 use super::{Circuit, Feed};
 use crate::chem::Element;
-use crate::plant::{
-    CrewPoolSpec, FinishingSpec, FlowsheetSpec, LineSpec, Outlet, RouteSpec, Source, SwitchRule,
-    TankSpec,
-};
+use crate::flow::{ChangeoverStart, CrewPoolSpec, FinishingSpec};
 
 /// Where a circuit's feed comes from, as the scenario says.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,30 +49,55 @@ pub struct Route {
     pub continues_a: bool,
 }
 
+/// An intermediate tank as the scenario gives it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tank {
+    /// Name.
+    pub name: String,
+    /// Capacity: t REO, or hours of its design inflow; `None` unbounded.
+    pub capacity: Option<Amount>,
+}
+
+/// A campaign line as the scenario gives it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// Name.
+    pub name: String,
+    /// Circuit indices in campaign order.
+    pub circuits: Vec<usize>,
+    /// Campaign length, hours, or the level (t REO, or hours of the running circuit's design
+    /// feed) below which the line switches.
+    pub rule: LineRule,
+    /// Changeover, hours.
+    pub changeover_h: f64,
+    /// How the next circuit starts.
+    pub start: ChangeoverStart,
+}
+
+/// When a line switches, as the scenario gives it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LineRule {
+    /// Campaigns of this many hours.
+    Length(f64),
+    /// When the running circuit's source holds less than this.
+    Below(Amount),
+}
+
 /// The validated flowsheet of a scenario.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Flowsheet {
     /// `[[tank]]` entries, in file order.
-    pub tanks: Vec<TankSpec>,
+    pub tanks: Vec<Tank>,
     /// One route per circuit.
     pub routes: Vec<Route>,
     /// Enabled `[[line]]` entries.
-    pub lines: Vec<LineSpec>,
-    /// `[[crew_pool]]` entries with their member circuits.
+    pub lines: Vec<Line>,
+    /// `[[crew_pool]]` entries.
     pub crew_pools: Vec<CrewPoolSpec>,
+    /// Per circuit, the crew pool it uses (by `repair_crews_pool`).
+    pub pool_of: Vec<Option<usize>>,
     /// `[finishing]`.
     pub finishing: Option<FinishingSpec>,
-}
-
-/// What the chemistry supplies to build the plant flowsheet.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Splits {
-    /// Tracked element names.
-    pub elements: Vec<String>,
-    /// Mass of each tracked element in one feed lot, t REO (empty: lots are the unit).
-    pub lot_mass: Vec<f64>,
-    /// Per circuit, the split to A of each tracked element; `None` passes lots whole to A.
-    pub per_circuit: Vec<Option<Vec<f64>>>,
 }
 
 /// Validates the flowsheet keys of `raw` against the validated `circuits` and `feed`.
@@ -100,17 +123,19 @@ pub(super) fn flowsheet(
             elements_go_somewhere(circuits, feed, &routes, &order, ck);
         }
     }
+    let (crew_pools, pool_of) = crew_pools(raw, ck);
     Flowsheet {
         tanks,
         lines: lines(raw, ck),
-        crew_pools: crew_pools(raw, ck),
+        crew_pools,
+        pool_of,
         finishing: raw.finishing.as_ref().map(|f| finishing(f, ck)),
         routes,
     }
 }
 
-fn tanks(raw: &RawScenario, ck: &mut Checker) -> Vec<TankSpec> {
-    let mut out: Vec<TankSpec> = Vec::new();
+fn tanks(raw: &RawScenario, ck: &mut Checker) -> Vec<Tank> {
+    let mut out: Vec<Tank> = Vec::new();
     for (i, t) in raw.tank.iter().enumerate() {
         let p = FieldPath::default().key("tank").index(i);
         if t.name == "feed" || out.iter().any(|o| o.name == t.name) {
@@ -122,12 +147,9 @@ fn tanks(raw: &RawScenario, ck: &mut Checker) -> Vec<TankSpec> {
                 ),
             );
         }
-        let capacity = t
-            .capacity
-            .map(|c| ck.int(p.key("capacity"), Some(c), 1, 1, 1_000_000_000) as u32);
-        out.push(TankSpec {
+        out.push(Tank {
             name: t.name.clone(),
-            capacity,
+            capacity: t.capacity,
         });
     }
     out
@@ -354,7 +376,7 @@ fn continuing(circuits: &[Circuit], routes: &mut [Route], ck: &mut Checker) {
                 FieldPath::default().key("circuit").index(c + 1),
                 format!(
                     "neither product of circuit \"{}\" is mostly this circuit's feed (A holds {:.0} %, B {:.0} % of separation.feed_composition): set feed_from and that circuit's products",
-                    circuits[c].spec.name,
+                    circuits[c].name,
                     100.0 * a,
                     100.0 * b
                 ),
@@ -384,13 +406,13 @@ fn elements_go_somewhere(
             for &(e, from) in &reach[c] {
                 if !sep.elements().contains(&e) {
                     let source = from.map_or("the plant feed".to_string(), |f| {
-                        format!("circuit \"{}\"", circuits[f].spec.name)
+                        format!("circuit \"{}\"", circuits[f].name)
                     });
                     ck.fail(
                         FieldPath::default().key("circuit").index(c).key("separation").key("elements"),
                         format!(
                             "circuit \"{}\" receives {} (from {source}) but its separation does not list it: every element must go somewhere; add it (with a small feed_composition)",
-                            circuits[c].spec.name,
+                            circuits[c].name,
                             e.symbol()
                         ),
                     );
@@ -432,10 +454,10 @@ fn feed_elements(circuits: &[Circuit], feed: &Feed, routes: &[Route]) -> Option<
     )
 }
 
-fn lines(raw: &RawScenario, ck: &mut Checker) -> Vec<LineSpec> {
+fn lines(raw: &RawScenario, ck: &mut Checker) -> Vec<Line> {
     let names: Vec<&str> = raw.circuit.iter().map(|c| c.name.as_str()).collect();
     let mut used: Vec<usize> = Vec::new();
-    let mut out: Vec<LineSpec> = Vec::new();
+    let mut out: Vec<Line> = Vec::new();
     for (i, l) in raw.line.iter().enumerate() {
         let p = FieldPath::default().key("line").index(i);
         if raw.line[..i].iter().any(|o| o.name == l.name) {
@@ -467,38 +489,46 @@ fn lines(raw: &RawScenario, ck: &mut Checker) -> Vec<LineSpec> {
             }
         }
         let rule = match (l.campaign_length, l.switch_below) {
-            (Some(d), None) if d.hours() > 0.0 => SwitchRule::Length(d.hours()),
+            (Some(d), None) if d.hours() > 0.0 => LineRule::Length(d.hours()),
             (Some(d), None) => {
                 ck.fail(
                     p.key("campaign_length"),
                     format!("{} h is out of range: allowed > 0", d.hours()),
                 );
-                SwitchRule::Length(1.0)
+                LineRule::Length(1.0)
             }
-            (None, Some(n)) => {
-                SwitchRule::Below(ck.int(p.key("switch_below"), Some(n), 1, 0, 1_000_000_000) as u32)
-            }
+            (None, Some(a)) => LineRule::Below(a),
             _ => {
                 ck.fail(
                     p.clone(),
-                    "a line needs exactly one switch rule: campaign_length (a duration) or switch_below (lots)".into(),
+                    "a line needs exactly one switch rule: campaign_length (a duration) or switch_below (t REO, or hours of feed)".into(),
                 );
-                SwitchRule::Length(1.0)
+                LineRule::Length(1.0)
             }
         };
         if !circuits.is_empty() {
-            out.push(LineSpec {
+            const STARTS: &[(&str, ChangeoverStart)] = &[
+                ("stored", ChangeoverStart::Stored),
+                ("naive", ChangeoverStart::Naive),
+            ];
+            out.push(Line {
                 name: l.name.clone(),
                 circuits,
                 rule,
                 changeover_h: l.changeover.map_or(0.0, |d| d.hours()),
+                start: ck.choice(
+                    p.key("changeover_start"),
+                    l.changeover_start.as_deref(),
+                    ChangeoverStart::Stored,
+                    STARTS,
+                ),
             });
         }
     }
     out
 }
 
-fn crew_pools(raw: &RawScenario, ck: &mut Checker) -> Vec<CrewPoolSpec> {
+fn crew_pools(raw: &RawScenario, ck: &mut Checker) -> (Vec<CrewPoolSpec>, Vec<Option<usize>>) {
     let mut pools: Vec<CrewPoolSpec> = Vec::new();
     for (i, p) in raw.crew_pool.iter().enumerate() {
         let path = FieldPath::default().key("crew_pool").index(i);
@@ -514,38 +544,29 @@ fn crew_pools(raw: &RawScenario, ck: &mut Checker) -> Vec<CrewPoolSpec> {
         pools.push(CrewPoolSpec {
             name: p.name.clone(),
             crews: ck.int(path.key("crews"), p.crews, 1, 1, 1024) as u32,
-            circuits: Vec::new(),
         });
     }
-    let names: Vec<String> = pools.iter().map(|p| p.name.clone()).collect();
-    for (c, circuit) in raw.circuit.iter().enumerate() {
-        let Some(f) = &circuit.failures else { continue };
-        let Some(name) = &f.repair_crews_pool else {
-            continue;
-        };
-        let at = FieldPath::default()
-            .key("circuit")
-            .index(c)
-            .key("failures")
-            .key("repair_crews_pool");
-        if f.repair_crews.is_some() {
-            ck.fail(
-                at.clone(),
-                "set repair_crews (the circuit's own crews) or repair_crews_pool (a shared pool), not both".into(),
-            );
-        }
-        match names.iter().position(|n| n == name) {
-            Some(p) => pools[p].circuits.push(c),
-            None => {
-                let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let names: Vec<&str> = pools.iter().map(|p| p.name.as_str()).collect();
+    let pool_of = raw
+        .circuit
+        .iter()
+        .enumerate()
+        .map(|(c, circuit)| {
+            let name = circuit.repair_crews_pool.as_ref()?;
+            let found = names.iter().position(|n| n == name);
+            if found.is_none() {
                 ck.fail(
-                    at,
-                    format!("unknown crew pool \"{name}\" (pools: {})", list(&refs)),
+                    FieldPath::default()
+                        .key("circuit")
+                        .index(c)
+                        .key("repair_crews_pool"),
+                    format!("unknown crew pool \"{name}\" (pools: {})", list(&names)),
                 );
             }
-        }
-    }
-    pools
+            found
+        })
+        .collect();
+    (pools, pool_of)
 }
 
 fn finishing(raw: &RawFinishing, ck: &mut Checker) -> FinishingSpec {
@@ -553,78 +574,6 @@ fn finishing(raw: &RawFinishing, ck: &mut Checker) -> FinishingSpec {
     FinishingSpec {
         capacity: ck.int(p.key("capacity"), raw.capacity, 1, 1, 1_000_000) as u32,
         residence: dist(&raw.residence, &p.key("residence"), ck),
-        buffer: raw
-            .buffer
-            .map(|b| ck.int(p.key("buffer"), Some(b), 1, 1, 1_000_000_000) as u32),
-    }
-}
-
-impl Flowsheet {
-    /// The plant's flowsheet with the chemistry's `splits`: implicit tanks for series links,
-    /// product sinks named by the scenario or by key group (B before A within a circuit).
-    pub fn build(&self, circuits: &[Circuit], splits: &Splits) -> FlowsheetSpec {
-        let n = self.routes.len();
-        let mut tanks = self.tanks.clone();
-        let mut implicit = vec![None; n];
-        for c in 1..n {
-            if self.routes[c].feed_from == FeedFrom::Previous {
-                implicit[c] = Some(tanks.len());
-                tanks.push(TankSpec {
-                    name: format!("{} to {}", circuits[c - 1].spec.name, circuits[c].spec.name),
-                    capacity: None,
-                });
-            }
-        }
-        let mut sinks: Vec<String> = Vec::new();
-        let mut sink = |name: String| -> Outlet {
-            let s = sinks.iter().position(|x| *x == name).unwrap_or_else(|| {
-                sinks.push(name);
-                sinks.len() - 1
-            });
-            Outlet::Sink(s)
-        };
-        let elements = splits.lot_mass.len().max(1);
-        let mut routes = Vec::with_capacity(n);
-        for (c, r) in self.routes.iter().enumerate() {
-            let source = match r.feed_from {
-                FeedFrom::Feed => Source::Feed,
-                FeedFrom::Tank(t) => Source::Tank(t),
-                FeedFrom::Previous => Source::Tank(implicit[c].expect("implicit tank")),
-            };
-            let next = implicit.get(c + 1).copied().flatten();
-            let [b, a] = [1, 0].map(|i| match &r.products {
-                Some(p) => match &p[i] {
-                    Dest::Tank(t) => Outlet::Tank(*t),
-                    Dest::Sink(name) => sink(name.clone()),
-                },
-                None => match next {
-                    Some(t) if (i == 0) == r.continues_a => Outlet::Tank(t),
-                    _ => sink(default_sink(&circuits[c], i == 0)),
-                },
-            });
-            let split_to_a = splits
-                .per_circuit
-                .get(c)
-                .cloned()
-                .flatten()
-                .unwrap_or_else(|| vec![1.0; elements]);
-            routes.push(RouteSpec {
-                source,
-                a,
-                b,
-                split_to_a,
-            });
-        }
-        FlowsheetSpec {
-            lot_mass: splits.lot_mass.clone(),
-            elements: splits.elements.clone(),
-            tanks,
-            sinks,
-            routes,
-            lines: self.lines.clone(),
-            crew_pools: self.crew_pools.clone(),
-            finishing: self.finishing.clone(),
-        }
     }
 }
 

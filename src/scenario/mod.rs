@@ -16,10 +16,8 @@ mod unknown;
 mod validate;
 
 pub use error::{FieldPath, ScenarioError, ScenarioErrors, Segment};
-pub use units::Duration;
+pub use units::{Amount, Duration, Rate};
 
-use crate::engine::DistSpec;
-use crate::plant::{CircuitSpec, FeedSpec, PlantSpec};
 use std::path::Path;
 
 /// Where the statistics window starts.
@@ -34,32 +32,82 @@ pub enum Warmup {
 /// The feed source as the scenario describes it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Feed {
-    /// Time between lots, hours.
-    pub interarrival: DistSpec,
-    /// Feed tank capacity in lots; `None` unbounded.
-    pub tank_capacity: Option<u32>,
-    /// Volume of one lot, m^3.
-    pub lot_volume_m3: f64,
-    /// REE concentration of the feed, g/L as oxide (REO).
-    pub reo_g_per_l: f64,
+    /// Feed rate, t REO/h.
+    pub rate: f64,
     /// REO mass fractions by element symbol, if given.
     pub composition: Option<Vec<(String, f64)>>,
+    /// Feed tank capacity, t REO; `None` unbounded.
+    pub tank_capacity: Option<f64>,
+    /// Held back or lost when the tank is full.
+    pub when_full: crate::flow::WhenFull,
+    /// Upstream outages.
+    pub outage: Option<crate::flow::OutageSpec>,
 }
 
-impl Feed {
-    /// REO mass of one lot, tonnes (m^3 x g/L = kg).
-    pub fn lot_reo_t(&self) -> f64 {
-        self.lot_volume_m3 * self.reo_g_per_l / 1000.0
-    }
+/// How a circuit's off-spec transient after a restart is set.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Restart {
+    /// From the cascade dynamics, judged against the products' specs.
+    Dynamic,
+    /// Liquor leaving within this many hours of a restart is diverted as off-spec.
+    Fixed(f64),
+    /// No transient.
+    None,
 }
 
-/// One circuit: its plant layout and the separation it makes.
+/// Who repairs a circuit, as the scenario says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CrewChoice {
+    /// Its own crews (`None`: one per failure).
+    Own(Option<u32>),
+    /// A `[[crew_pool]]` by index.
+    Pool(usize),
+}
+
+/// One circuit as the scenario describes it.
 #[derive(Debug, Clone)]
 pub struct Circuit {
-    /// Trains, stages, failures.
-    pub spec: CircuitSpec,
+    /// Name.
+    pub name: String,
+    /// Installed trains.
+    pub trains: u32,
+    /// Design feed per train, t REO/h; `None`: the feed reaching the circuit / trains.
+    pub design_rate: Option<f64>,
+    /// Hydraulic maximum, multiple of design.
+    pub max_rate: f64,
+    /// Turndown, multiple of design.
+    pub min_rate: f64,
+    /// How flow is shared among trains.
+    pub dispatch: crate::flow::Dispatch,
+    /// Residence of each phase in one stage, hours.
+    pub stage_residence_h: f64,
+    /// Stages of one train (extraction + scrub + strip with a separation, else `stages`).
+    pub stages: crate::flow::Sections,
+    /// Who repairs.
+    pub crews: CrewChoice,
+    /// Restart transient.
+    pub restart: Restart,
+    /// Fate of off-spec liquor.
+    pub off_spec: crate::flow::OffSpecPolicy,
+    /// Failure modes.
+    pub failures: Vec<crate::flow::FailureModeSpec>,
+    /// Planned maintenance.
+    pub maintenance: Vec<crate::flow::MaintenanceSpec>,
     /// The SX split, if the scenario describes it.
     pub separation: Option<crate::chem::SeparationSpec>,
+}
+
+/// A product's sales spec (`[product.NAME]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProductSale {
+    /// Sink name.
+    pub name: String,
+    /// Minimum blended purity of a batch, mole fraction.
+    pub min_purity: Option<f64>,
+    /// Price as written (the economics issue reads it).
+    pub price: Option<String>,
+    /// Batch size; `None`: 24 h of design output.
+    pub batch: Option<units::Amount>,
 }
 
 /// A validated scenario (the base, one variant or one sweep point).
@@ -81,32 +129,10 @@ pub struct Scenario {
     pub feed: Feed,
     /// Circuits in file order.
     pub circuits: Vec<Circuit>,
+    /// Sales specs by product name.
+    pub products: Vec<ProductSale>,
     /// Tanks, routes, lines and shared resources.
     pub flowsheet: flowsheet::Flowsheet,
-}
-
-impl Scenario {
-    /// The plant the engine simulates, with statistics starting at `warmup_h`, without the
-    /// chemistry: every circuit passes its lots whole to its A outlet and masses count lots.
-    /// Lot flows and capacities are right; product masses need
-    /// [`Scenario::plant_spec_with`] and the solved splits (`study::products`).
-    pub fn plant_spec(&self, warmup_h: f64) -> PlantSpec {
-        self.plant_spec_with(warmup_h, &flowsheet::Splits::default())
-    }
-
-    /// The plant with the chemistry's element masses and split fractions.
-    pub fn plant_spec_with(&self, warmup_h: f64, splits: &flowsheet::Splits) -> PlantSpec {
-        PlantSpec {
-            horizon_h: self.horizon_h,
-            warmup_h,
-            feed: FeedSpec {
-                interarrival: self.feed.interarrival.clone(),
-                tank_capacity: self.feed.tank_capacity,
-            },
-            circuits: self.circuits.iter().map(|c| c.spec.clone()).collect(),
-            flowsheet: self.flowsheet.build(&self.circuits, splits),
-        }
-    }
 }
 
 /// A scenario file read and checked for syntax and unknown keys, ready to be validated as the

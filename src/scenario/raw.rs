@@ -3,7 +3,7 @@
 //! Every table denies unknown keys; optional keys are `Option`s so that defaults live in one
 //! place ([`super::validate`]).
 
-use super::units::Duration;
+use super::units::{Amount, Duration, Rate};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 use std::collections::BTreeMap;
@@ -26,6 +26,8 @@ pub struct RawScenario {
     #[serde(default)]
     pub crew_pool: Vec<RawCrewPool>,
     pub finishing: Option<RawFinishing>,
+    #[serde(default)]
+    pub product: BTreeMap<String, RawProduct>,
     /// Read from the TOML table by [`super::overrides`]; listed here so serde accepts the key.
     #[serde(default)]
     #[expect(
@@ -62,11 +64,19 @@ pub enum RawWarmup {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFeed {
-    pub interarrival: RawDist,
-    pub tank_capacity: Option<i64>,
-    pub lot_volume_m3: Option<f64>,
-    pub ree_g_per_l: Option<f64>,
+    pub rate: Rate,
     pub composition: Option<BTreeMap<String, f64>>,
+    pub tank_capacity: Option<Amount>,
+    pub when_full: Option<String>,
+    pub failure: Option<RawOutage>,
+}
+
+/// `[feed.failure]`: upstream outages.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOutage {
+    pub time_to_failure: RawDist,
+    pub time_to_repair: RawDist,
 }
 
 /// A distribution: `{ dist = "lognormal", mean = "25 min", cv = 0.1 }`, or a bare duration
@@ -98,14 +108,53 @@ pub struct RawDistTable {
 pub struct RawCircuit {
     pub name: String,
     pub trains: Option<i64>,
+    pub design_rate: Option<Rate>,
+    pub max_rate: Option<f64>,
+    pub min_rate: Option<f64>,
     pub dispatch: Option<String>,
-    pub skip_down_trains: Option<bool>,
+    pub stage_residence: Option<Duration>,
+    pub stages: Option<i64>,
+    pub repair_crews: Option<i64>,
+    pub repair_crews_pool: Option<String>,
+    pub restart: Option<RawRestart>,
+    pub off_spec: Option<String>,
     #[serde(default)]
-    pub stages: Vec<RawStageGroup>,
-    pub failures: Option<RawFailures>,
+    pub failure: Vec<RawFailureMode>,
+    #[serde(default)]
+    pub maintenance: Vec<RawMaintenance>,
     pub separation: Option<RawSeparation>,
     pub feed_from: Option<String>,
     pub products: Option<RawProducts>,
+}
+
+/// `[[circuit.failure]]`: one failure mode.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFailureMode {
+    pub name: String,
+    pub per: Option<String>,
+    pub effect: Option<String>,
+    pub derate_to: Option<f64>,
+    pub time_to_failure: RawDist,
+    pub time_to_repair: RawDist,
+}
+
+/// `[[circuit.maintenance]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMaintenance {
+    pub interval: Duration,
+    pub duration: Duration,
+    pub stagger: Option<bool>,
+}
+
+/// `[product.NAME]`: a product sink's sales spec.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProduct {
+    pub min_purity: Option<f64>,
+    pub price: Option<toml::Value>,
+    pub batch: Option<Amount>,
 }
 
 /// `circuit.products`: where the A and B outlets go (a tank name or a product sink name).
@@ -121,7 +170,7 @@ pub struct RawProducts {
 #[serde(deny_unknown_fields)]
 pub struct RawTank {
     pub name: String,
-    pub capacity: Option<i64>,
+    pub capacity: Option<Amount>,
 }
 
 /// `[[line]]`.
@@ -131,8 +180,9 @@ pub struct RawLine {
     pub name: String,
     pub circuits: Vec<String>,
     pub campaign_length: Option<Duration>,
-    pub switch_below: Option<i64>,
+    pub switch_below: Option<Amount>,
     pub changeover: Option<Duration>,
+    pub changeover_start: Option<String>,
 }
 
 /// `[[crew_pool]]`.
@@ -149,30 +199,6 @@ pub struct RawCrewPool {
 pub struct RawFinishing {
     pub capacity: Option<i64>,
     pub residence: RawDist,
-    pub buffer: Option<i64>,
-}
-
-/// `[[circuit.stages]]`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawStageGroup {
-    pub count: Option<i64>,
-    pub capacity: Option<i64>,
-    pub residence: RawDist,
-    pub buffer: Option<i64>,
-}
-
-/// `[circuit.failures]`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawFailures {
-    pub time_to_failure: RawDist,
-    pub time_to_repair: RawDist,
-    pub repair_crews: Option<i64>,
-    pub repair_crews_pool: Option<String>,
-    pub restart_off_spec: Option<RawRestart>,
-    pub restart_tolerance: Option<f64>,
-    pub off_spec: Option<String>,
 }
 
 /// `[circuit.separation]`: the SX split the circuit makes.
@@ -288,18 +314,32 @@ impl Visitor<'_> for RawWarmupVisitor {
     }
 }
 
-/// `restart_off_spec`: a duration or the word "dynamic" (from the cascade dynamics).
+/// `restart`: a duration, "dynamic" (from the cascade dynamics) or "none".
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum RawRestart {
     Fixed(Duration),
     Dynamic,
+    None,
 }
 
 impl<'de> Deserialize<'de> for RawRestart {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match RawWarmup::deserialize_word(deserializer, "dynamic")? {
-            RawWarmup::Auto => Ok(RawRestart::Dynamic),
-            RawWarmup::Fixed(d) => Ok(RawRestart::Fixed(d)),
+        let value = toml::Value::deserialize(deserializer)?;
+        match &value {
+            toml::Value::String(s) if s.trim() == "dynamic" => Ok(RawRestart::Dynamic),
+            toml::Value::String(s) if s.trim() == "none" => Ok(RawRestart::None),
+            toml::Value::String(s) => Duration::parse(s).map(RawRestart::Fixed).map_err(|e| {
+                de::Error::custom(format!("expected \"dynamic\", \"none\" or a duration: {e}"))
+            }),
+            toml::Value::Integer(i) => Duration::from_hours(*i as f64)
+                .map(RawRestart::Fixed)
+                .map_err(de::Error::custom),
+            toml::Value::Float(f) => Duration::from_hours(*f)
+                .map(RawRestart::Fixed)
+                .map_err(de::Error::custom),
+            _ => Err(de::Error::custom(
+                "expected \"dynamic\", \"none\" or a duration",
+            )),
         }
     }
 }

@@ -128,3 +128,180 @@ mod tests {
         assert!(Duration::parse("NaN h").is_err());
     }
 }
+
+/// A mass flow in t REO/h, read from a number (t REO/h) or a string with a unit
+/// ("5000 t/yr", "14 t/d", "0.57 t/h", "570 kg/h").
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct Rate(pub f64);
+
+/// Accepted rate units and their size in t/h.
+pub const RATE_UNITS: &[(&str, f64)] = &[
+    ("t/h", 1.0),
+    ("t/d", 1.0 / 24.0),
+    ("t/yr", 1.0 / 8760.0),
+    ("t/y", 1.0 / 8760.0),
+    ("kg/h", 1e-3),
+    ("kg/d", 1e-3 / 24.0),
+];
+
+impl Rate {
+    /// t REO/h.
+    pub fn t_per_h(self) -> f64 {
+        self.0
+    }
+
+    /// Parses a number with an optional rate unit.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let (value, unit) = split_number(text)?;
+        let factor = if unit.is_empty() {
+            1.0
+        } else {
+            RATE_UNITS
+                .iter()
+                .find(|(u, _)| *u == unit.replace(' ', ""))
+                .map(|(_, f)| *f)
+                .ok_or_else(|| {
+                    format!(
+                        "unknown rate unit `{unit}` in `{text}`; {}",
+                        rate_expected()
+                    )
+                })?
+        };
+        Self::from_t_per_h(value * factor)
+    }
+
+    /// A rate from t/h, rejecting negative, NaN and infinite values.
+    pub fn from_t_per_h(v: f64) -> Result<Self, String> {
+        if v.is_finite() && v >= 0.0 {
+            Ok(Rate(v))
+        } else {
+            Err(format!(
+                "rate {v} t/h is out of range: expected a finite value >= 0"
+            ))
+        }
+    }
+}
+
+fn rate_expected() -> String {
+    let units: Vec<&str> = RATE_UNITS.iter().map(|(u, _)| *u).collect();
+    format!(
+        "expected t REO/h or a number with a unit ({})",
+        units.join(", ")
+    )
+}
+
+/// The number and the unit text of "12.5 t/h".
+fn split_number(text: &str) -> Result<(f64, String), String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| c.is_ascii_alphabetic())
+        .unwrap_or(text.len());
+    let (number, unit) = (text[..split].trim(), text[split..].trim());
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` does not start with a number"))?;
+    Ok((value, unit.to_string()))
+}
+
+/// A tank size: a mass in t REO ("40 t", or a bare number) or a duration ("8 h": that many
+/// hours of flow at the rate that fills it).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Amount {
+    /// t REO.
+    Tonnes(f64),
+    /// Hours of flow.
+    Hours(f64),
+}
+
+impl Amount {
+    /// Parses "40 t", "500 kg", "8 h", "2 d" or a bare number (t REO).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let (value, unit) = split_number(text)?;
+        let amount = match unit.as_str() {
+            "" | "t" => Amount::Tonnes(value),
+            "kg" => Amount::Tonnes(value / 1000.0),
+            _ => Amount::Hours(Duration::parse(text)?.hours()),
+        };
+        match amount {
+            Amount::Tonnes(t) | Amount::Hours(t) if t.is_finite() && t > 0.0 => Ok(amount),
+            _ => Err(format!(
+                "`{text}` is out of range: expected a finite amount > 0"
+            )),
+        }
+    }
+
+    /// In t REO, with hours converted at `rate` t/h.
+    pub fn tonnes(self, rate: f64) -> f64 {
+        match self {
+            Amount::Tonnes(t) => t,
+            Amount::Hours(h) => h * rate,
+        }
+    }
+}
+
+macro_rules! number_or_text {
+    ($ty:ident, $visitor:ident, $what:expr, $from_number:expr) => {
+        struct $visitor;
+
+        impl Visitor<'_> for $visitor {
+            type Value = $ty;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str($what)
+            }
+
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<$ty, E> {
+                $from_number(v as f64).map_err(E::custom)
+            }
+
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<$ty, E> {
+                $from_number(v as f64).map_err(E::custom)
+            }
+
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<$ty, E> {
+                $from_number(v).map_err(E::custom)
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<$ty, E> {
+                $ty::parse(v).map_err(E::custom)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_any($visitor)
+            }
+        }
+    };
+}
+
+number_or_text!(
+    Rate,
+    RateVisitor,
+    "a rate: t REO/h, or a string such as \"5000 t/yr\" or \"570 kg/h\"",
+    Rate::from_t_per_h
+);
+number_or_text!(
+    Amount,
+    AmountVisitor,
+    "an amount: t REO, or a string such as \"40 t\" or \"8 h\" (hours of flow)",
+    |v: f64| Amount::parse(&v.to_string())
+);
+
+#[cfg(test)]
+mod rate_tests {
+    use super::*;
+
+    #[test]
+    fn rates_and_amounts_convert() {
+        assert!((Rate::parse("8760 t/yr").unwrap().t_per_h() - 1.0).abs() < 1e-15);
+        assert_eq!(Rate::parse("24 t/d").unwrap().t_per_h(), 1.0);
+        assert!((Rate::parse("570 kg/h").unwrap().t_per_h() - 0.57).abs() < 1e-15);
+        assert_eq!(Rate::parse("0.57").unwrap().t_per_h(), 0.57);
+        assert!(Rate::parse("5 t/fortnight").is_err());
+        assert_eq!(Amount::parse("8 h").unwrap().tonnes(2.0), 16.0);
+        assert_eq!(Amount::parse("40 t").unwrap().tonnes(2.0), 40.0);
+        assert_eq!(Amount::parse("12").unwrap(), Amount::Tonnes(12.0));
+        assert!(Amount::parse("0 t").is_err());
+    }
+}

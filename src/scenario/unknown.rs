@@ -11,13 +11,39 @@ const FREE_FORM: &[&str] = &["feed.composition", "sweep", "variant[]"];
 /// Every unknown key in the document, with a message that suggests the closest known key.
 pub fn unknown_keys(root: &DeTable<'_>) -> Vec<(FieldPath, String)> {
     let mut found = Vec::new();
-    walk(root, &FieldPath::default(), &mut found);
+    walk(root, &FieldPath::default(), None, &mut found);
     found
 }
 
-fn walk(table: &DeTable<'_>, path: &FieldPath, found: &mut Vec<(FieldPath, String)>) {
-    let parent = path.pattern();
+/// Tables whose keys are names the user chooses (`[product.Nd2O3]`): each entry's keys are
+/// checked against the schema under `NAME.*`.
+const NAMED: &[&str] = &["product"];
+
+fn walk(
+    table: &DeTable<'_>,
+    path: &FieldPath,
+    pattern: Option<String>,
+    found: &mut Vec<(FieldPath, String)>,
+) {
+    let parent = pattern.unwrap_or_else(|| path.pattern());
     if FREE_FORM.contains(&parent.as_str()) {
+        return;
+    }
+    if NAMED.contains(&parent.as_str()) {
+        for (key, value) in table.iter() {
+            let child = path.key(key.get_ref());
+            match value.get_ref() {
+                DeValue::Table(t) => walk(t, &child, Some(format!("{parent}.*")), found),
+                _ => found.push((
+                    child,
+                    format!(
+                        "`{parent}.{}` must be a table such as [{parent}.{}]",
+                        key.get_ref(),
+                        key.get_ref()
+                    ),
+                )),
+            }
+        }
         return;
     }
     let allowed: Vec<&str> = if schema::is_distribution(&parent) {
@@ -33,17 +59,27 @@ fn walk(table: &DeTable<'_>, path: &FieldPath, found: &mut Vec<(FieldPath, Strin
             continue;
         }
         match value.get_ref() {
-            DeValue::Table(t) => walk(t, &child, found),
+            DeValue::Table(t) => walk(t, &child, sub(&parent, key), found),
             DeValue::Array(items) => {
                 for (i, item) in items.as_ref().iter().enumerate() {
                     if let DeValue::Table(t) = item.get_ref() {
-                        walk(t, &child.index(i), found);
+                        walk(
+                            t,
+                            &child.index(i),
+                            sub(&parent, key).map(|p| p + "[]"),
+                            found,
+                        );
                     }
                 }
             }
             _ => {}
         }
     }
+}
+
+/// The schema pattern of `key` under a `NAME.*` pattern (None elsewhere: the path's own).
+fn sub(parent: &str, key: &str) -> Option<String> {
+    parent.contains('*').then(|| format!("{parent}.{key}"))
 }
 
 fn unknown_message(key: &str, parent: &str, allowed: &[&str]) -> String {

@@ -3,10 +3,13 @@
 use super::error::FieldPath;
 use super::raw::*;
 use super::schema;
-use super::{Circuit, Feed, Scenario, Warmup};
+use super::{Circuit, CrewChoice, Feed, ProductSale, Restart, Scenario, Warmup};
 use crate::chem::{FeedPhase, ModelKind, SeparationInput, SeparationSpec};
 use crate::engine::DistSpec;
-use crate::plant::{CircuitSpec, Dispatch, FailureSpec, OffSpecPolicy, StageGroupSpec};
+use crate::flow::{
+    Dispatch, Effect, FailureModeSpec, MaintenanceSpec, OffSpecPolicy, OutageSpec, Per, Sections,
+    WhenFull,
+};
 
 /// Collects problems while turning raw values into checked ones.
 pub struct Checker {
@@ -39,7 +42,7 @@ impl Checker {
     }
 
     /// A finite number > 0, or `default` when absent.
-    fn positive(&mut self, path: FieldPath, value: Option<f64>, default: f64) -> f64 {
+    pub(super) fn positive(&mut self, path: FieldPath, value: Option<f64>, default: f64) -> f64 {
         let v = value.unwrap_or(default);
         if v.is_finite() && v > 0.0 {
             v
@@ -53,7 +56,7 @@ impl Checker {
     }
 
     /// One of `choices`, or `default` when absent.
-    fn choice<T: Copy>(
+    pub(super) fn choice<T: Copy>(
         &mut self,
         path: FieldPath,
         value: Option<&str>,
@@ -127,6 +130,7 @@ pub fn scenario(raw: &RawScenario, default_name: &str, ck: &mut Checker) -> Scen
         feed_matches_separation(composition, sep, &root, ck);
     }
     let flowsheet = super::flowsheet::flowsheet(raw, &circuits, &feed, ck);
+    let products = products(raw, ck);
     Scenario {
         name: raw.name.clone().unwrap_or_else(|| default_name.to_string()),
         description: raw.description.clone(),
@@ -136,26 +140,69 @@ pub fn scenario(raw: &RawScenario, default_name: &str, ck: &mut Checker) -> Scen
         seed,
         feed,
         circuits,
+        products,
         flowsheet,
     }
 }
 
 fn feed(raw: &RawFeed, path: &FieldPath, ck: &mut Checker) -> Feed {
-    let interarrival = dist(&raw.interarrival, &path.key("interarrival"), ck);
-    let tank_capacity = raw
-        .tank_capacity
-        .map(|c| ck.int(path.key("tank_capacity"), Some(c), 1, 1, 1_000_000_000) as u32);
+    let rate = raw.rate.t_per_h();
+    if rate <= 0.0 {
+        ck.fail(
+            path.key("rate"),
+            format!("{rate} t/h is out of range: allowed > 0"),
+        );
+    }
+    const WHEN_FULL: &[(&str, WhenFull)] = &[("hold", WhenFull::Hold), ("lose", WhenFull::Lose)];
     let composition = raw
         .composition
         .as_ref()
         .map(|c| composition(c, &path.key("composition"), ck));
     Feed {
-        interarrival,
-        tank_capacity,
-        lot_volume_m3: ck.positive(path.key("lot_volume_m3"), raw.lot_volume_m3, 1.0),
-        reo_g_per_l: ck.positive(path.key("ree_g_per_l"), raw.ree_g_per_l, 100.0),
+        rate,
         composition,
+        tank_capacity: raw.tank_capacity.map(|a| a.tonnes(rate)),
+        when_full: ck.choice(
+            path.key("when_full"),
+            raw.when_full.as_deref(),
+            WhenFull::Hold,
+            WHEN_FULL,
+        ),
+        outage: raw.failure.as_ref().map(|f| {
+            let p = path.key("failure");
+            OutageSpec {
+                time_to_failure: dist(&f.time_to_failure, &p.key("time_to_failure"), ck),
+                time_to_repair: dist(&f.time_to_repair, &p.key("time_to_repair"), ck),
+            }
+        }),
     }
+}
+
+/// `[product.NAME]` tables.
+fn products(raw: &RawScenario, ck: &mut Checker) -> Vec<ProductSale> {
+    raw.product
+        .iter()
+        .map(|(name, p)| {
+            let path = FieldPath::default().key("product").key(name);
+            if let Some(m) = p.min_purity {
+                if !(m > 0.0 && m < 1.0) {
+                    ck.fail(
+                        path.key("min_purity"),
+                        format!("{m} is out of range: allowed a mole fraction in (0, 1)"),
+                    );
+                }
+            }
+            ProductSale {
+                name: name.clone(),
+                min_purity: p.min_purity,
+                price: p.price.as_ref().map(|v| match v {
+                    toml::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                }),
+                batch: p.batch,
+            }
+        })
+        .collect()
 }
 
 fn composition(
@@ -215,80 +262,203 @@ fn circuits(raw: &[RawCircuit], path: &FieldPath, ck: &mut Checker) -> Vec<Circu
 }
 
 fn circuit(raw: &RawCircuit, path: &FieldPath, ck: &mut Checker) -> Circuit {
-    const DISPATCH: &[(&str, Dispatch)] = &[
-        ("round_robin", Dispatch::RoundRobin),
-        ("shortest_queue", Dispatch::ShortestQueue),
-        ("shared_queue", Dispatch::SharedQueue),
-    ];
-    if raw.stages.is_empty() {
-        ck.fail(
-            path.key("stages"),
-            "no [[circuit.stages]]: a circuit needs at least one stage group".into(),
-        );
-    }
-    let stages = raw
-        .stages
-        .iter()
-        .enumerate()
-        .map(|(i, s)| stage_group(s, &path.key("stages").index(i), ck))
-        .collect();
-    let spec = CircuitSpec {
-        name: raw.name.clone(),
-        trains: ck.int(path.key("trains"), raw.trains, 1, 1, 1024) as u32,
-        dispatch: ck.choice(
-            path.key("dispatch"),
-            raw.dispatch.as_deref(),
-            Dispatch::SharedQueue,
-            DISPATCH,
-        ),
-        skip_down_trains: raw.skip_down_trains.unwrap_or(true),
-        stages,
-        failures: raw
-            .failures
-            .as_ref()
-            .map(|f| failures(f, &path.key("failures"), ck)),
-    };
-    let separation = raw
-        .separation
-        .as_ref()
-        .and_then(|s| separation(s, &spec, &path.key("separation"), ck));
-    let mut spec = spec;
-    if let (Some(f), Some(failures)) = (&raw.failures, spec.failures.as_mut()) {
-        let p = path.key("failures");
-        failures.restart_off_spec_h = restart_hours(f, &spec.stages, separation.as_ref(), &p, ck);
-    }
-    Circuit { spec, separation }
-}
-
-fn stage_group(raw: &RawStageGroup, path: &FieldPath, ck: &mut Checker) -> StageGroupSpec {
-    StageGroupSpec {
-        count: ck.int(path.key("count"), raw.count, 1, 1, 100_000) as u32,
-        capacity: ck.int(path.key("capacity"), raw.capacity, 1, 1, 1_000_000) as u32,
-        residence: dist(&raw.residence, &path.key("residence"), ck),
-        buffer: raw
-            .buffer
-            .map(|b| ck.int(path.key("buffer"), Some(b), 0, 0, 1_000_000_000) as u32),
-    }
-}
-
-fn failures(raw: &RawFailures, path: &FieldPath, ck: &mut Checker) -> FailureSpec {
+    const DISPATCH: &[(&str, Dispatch)] = &[("even", Dispatch::Even), ("fill", Dispatch::Fill)];
     const OFF_SPEC: &[(&str, OffSpecPolicy)] = &[
         ("recycle", OffSpecPolicy::Recycle),
         ("scrap", OffSpecPolicy::Scrap),
     ];
-    FailureSpec {
-        time_to_failure: dist(&raw.time_to_failure, &path.key("time_to_failure"), ck),
-        time_to_repair: dist(&raw.time_to_repair, &path.key("time_to_repair"), ck),
-        repair_crews: raw
-            .repair_crews
-            .map(|c| ck.int(path.key("repair_crews"), Some(c), 1, 1, 1024) as u32),
-        restart_off_spec_h: 0.0, // set by `restart_hours` once the separation is known
+    let separation = raw
+        .separation
+        .as_ref()
+        .and_then(|s| separation(s, &path.key("separation"), ck));
+    let stages = match (&separation, raw.stages) {
+        (Some(sep), None) => Sections {
+            extraction: sep.extraction_stages() as u32,
+            scrub: sep.scrub_stages() as u32,
+            strip: raw
+                .separation
+                .as_ref()
+                .and_then(|s| s.strip_stages)
+                .unwrap_or(0)
+                .clamp(0, 2000) as u32,
+        },
+        (Some(_), Some(_)) => {
+            ck.fail(path.key("stages"), "with a [circuit.separation] the stages are its extraction, scrub and strip stages: remove `stages`".into());
+            Sections::default()
+        }
+        (None, n) => Sections {
+            extraction: ck.int(path.key("stages"), n, 1, 1, 100_000) as u32,
+            scrub: 0,
+            strip: 0,
+        },
+    };
+    let max_rate = ck.positive(path.key("max_rate"), raw.max_rate, 1.0);
+    let min_rate = raw.min_rate.unwrap_or(0.3);
+    if !(0.0..=1.0).contains(&min_rate) || min_rate > max_rate {
+        ck.fail(
+            path.key("min_rate"),
+            format!("{min_rate} is out of range: allowed 0 ..= min(1, max_rate)"),
+        );
+    }
+    let design_rate = raw.design_rate.map(|r| r.t_per_h());
+    if design_rate.is_some_and(|r| r <= 0.0) {
+        ck.fail(
+            path.key("design_rate"),
+            "0 t/h is out of range: allowed > 0".into(),
+        );
+    }
+    let residence = raw.stage_residence.map_or(25.0 / 60.0, |d| d.hours());
+    if residence <= 0.0 {
+        ck.fail(
+            path.key("stage_residence"),
+            "0 h is out of range: allowed > 0".into(),
+        );
+    }
+    let restart = match raw.restart {
+        None if separation.is_some() => Restart::Dynamic,
+        None | Some(RawRestart::None) => Restart::None,
+        Some(RawRestart::Fixed(d)) => Restart::Fixed(d.hours()),
+        Some(RawRestart::Dynamic) if separation.is_none() => {
+            ck.fail(path.key("restart"), "\"dynamic\" needs the circuit's [circuit.separation] to model the cascade; give a duration or \"none\"".into());
+            Restart::None
+        }
+        Some(RawRestart::Dynamic) => Restart::Dynamic,
+    };
+    let crews = match (raw.repair_crews, &raw.repair_crews_pool) {
+        (Some(_), Some(_)) => {
+            ck.fail(path.key("repair_crews_pool"), "set repair_crews (the circuit's own crews) or repair_crews_pool (a shared pool), not both".into());
+            CrewChoice::Own(None)
+        }
+        (Some(n), None) => {
+            CrewChoice::Own(Some(
+                ck.int(path.key("repair_crews"), Some(n), 1, 1, 1024) as u32
+            ))
+        }
+        (None, Some(_)) => CrewChoice::Pool(0), // resolved by the flowsheet
+        (None, None) => CrewChoice::Own(None),
+    };
+    let max_derate = max_rate;
+    Circuit {
+        name: raw.name.clone(),
+        trains: ck.int(path.key("trains"), raw.trains, 1, 1, 1024) as u32,
+        design_rate,
+        max_rate,
+        min_rate,
+        dispatch: ck.choice(
+            path.key("dispatch"),
+            raw.dispatch.as_deref(),
+            Dispatch::Even,
+            DISPATCH,
+        ),
+        stage_residence_h: residence,
+        stages,
+        crews,
+        restart,
         off_spec: ck.choice(
             path.key("off_spec"),
             raw.off_spec.as_deref(),
             OffSpecPolicy::Recycle,
             OFF_SPEC,
         ),
+        failures: raw
+            .failure
+            .iter()
+            .enumerate()
+            .map(|(i, f)| failure_mode(f, &path.key("failure").index(i), stages, max_derate, ck))
+            .collect(),
+        maintenance: raw
+            .maintenance
+            .iter()
+            .enumerate()
+            .map(|(i, m)| maintenance(m, &path.key("maintenance").index(i), ck))
+            .collect(),
+        separation,
+    }
+}
+
+fn failure_mode(
+    raw: &RawFailureMode,
+    path: &FieldPath,
+    stages: Sections,
+    max_rate: f64,
+    ck: &mut Checker,
+) -> FailureModeSpec {
+    const PER: &[(&str, Per)] = &[("train", Per::Train), ("stage", Per::Stage)];
+    let per = ck.choice(path.key("per"), raw.per.as_deref(), Per::Train, PER);
+    let effect = match raw.effect.as_deref().unwrap_or("stop") {
+        "stop" => Effect::Stop,
+        "bypass" => {
+            if per != Per::Stage {
+                ck.fail(
+                    path.key("effect"),
+                    "\"bypass\" takes one stage out of the train: it needs per = \"stage\"".into(),
+                );
+            }
+            Effect::Bypass
+        }
+        "derate" => match raw.derate_to {
+            Some(x) if x > 0.0 && x < max_rate => Effect::Derate(x),
+            Some(x) => {
+                ck.fail(
+                    path.key("derate_to"),
+                    format!("{x} is out of range: allowed 0 < derate_to < max_rate ({max_rate})"),
+                );
+                Effect::Derate(0.5)
+            }
+            None => {
+                ck.fail(path.clone(), "effect = \"derate\" needs derate_to (the train's maximum while it lasts, a multiple of design)".into());
+                Effect::Derate(0.5)
+            }
+        },
+        other => {
+            ck.fail(
+                path.key("effect"),
+                format!(
+                    "\"{other}\" is not allowed: choose one of \"stop\", \"derate\", \"bypass\""
+                ),
+            );
+            Effect::Stop
+        }
+    };
+    if raw.derate_to.is_some() && !matches!(effect, Effect::Derate(_)) {
+        ck.fail(
+            path.key("derate_to"),
+            "derate_to applies only to effect = \"derate\"".into(),
+        );
+    }
+    if per == Per::Stage && stages.total() == 0 {
+        ck.fail(
+            path.key("per"),
+            "per = \"stage\" needs the circuit's stages".into(),
+        );
+    }
+    FailureModeSpec {
+        name: raw.name.clone(),
+        per,
+        effect,
+        time_to_failure: dist(&raw.time_to_failure, &path.key("time_to_failure"), ck),
+        time_to_repair: dist(&raw.time_to_repair, &path.key("time_to_repair"), ck),
+    }
+}
+
+fn maintenance(raw: &RawMaintenance, path: &FieldPath, ck: &mut Checker) -> MaintenanceSpec {
+    let (interval, duration) = (raw.interval.hours(), raw.duration.hours());
+    if interval <= 0.0 {
+        ck.fail(
+            path.key("interval"),
+            "0 h is out of range: allowed > 0".into(),
+        );
+    }
+    if !(duration > 0.0 && duration < interval) {
+        ck.fail(
+            path.key("duration"),
+            format!("{duration} h is out of range: allowed 0 < duration < interval ({interval} h)"),
+        );
+    }
+    MaintenanceSpec {
+        interval_h: interval.max(1.0),
+        duration_h: duration.clamp(0.5, interval.max(1.0) * 0.5),
+        stagger: raw.stagger.unwrap_or(true),
     }
 }
 
@@ -398,12 +568,7 @@ fn given_params(t: &RawDistTable) -> Vec<&'static str> {
 
 /// Checks a `[circuit.separation]` table with the chemistry core, and that the circuit's stage
 /// chain has one stage per extraction, scrub and strip stage.
-fn separation(
-    raw: &RawSeparation,
-    spec: &CircuitSpec,
-    path: &FieldPath,
-    ck: &mut Checker,
-) -> Option<SeparationSpec> {
+fn separation(raw: &RawSeparation, path: &FieldPath, ck: &mut Checker) -> Option<SeparationSpec> {
     const PHASES: &[(&str, FeedPhase)] = &[
         ("aqueous", FeedPhase::Aqueous),
         ("organic", FeedPhase::Organic),
@@ -444,14 +609,6 @@ fn separation(
         distribution_ratios: raw.distribution_ratios.clone(),
         phase_ratio: raw.phase_ratio,
     };
-    let chain: u32 = spec.stages.iter().map(|g| g.count).sum();
-    let needed = counts.iter().sum::<usize>();
-    if chain as usize != needed {
-        ck.fail(path.clone(), format!(
-            "the stage chain has {chain} stages but the separation needs {needed} (extraction {} + scrub {} + strip {}): make circuit.stages counts add up to {needed}",
-            counts[0], counts[1], counts[2]
-        ));
-    }
     match SeparationSpec::from_input(&input) {
         Ok(s) => Some(s),
         Err(e) => {
@@ -516,77 +673,4 @@ fn feed_matches_separation(
             ),
         );
     }
-}
-
-/// Default `restart_tolerance`: products are back on-spec once their impurity is within 10 %
-/// of its steady-state value.
-const RESTART_TOLERANCE: f64 = 0.1;
-
-/// The restart off-spec duration, hours: as given, or with `"dynamic"` the time the circuit's
-/// cascade needs to bring both products back on-spec after a stop as long as the mean repair
-/// (dynamic equilibrium-stage model at the mean stage residence time).
-fn restart_hours(
-    raw: &RawFailures,
-    stages: &[StageGroupSpec],
-    separation: Option<&SeparationSpec>,
-    path: &FieldPath,
-    ck: &mut Checker,
-) -> f64 {
-    let tolerance = raw.restart_tolerance.unwrap_or(RESTART_TOLERANCE);
-    if !(tolerance.is_finite() && tolerance >= 0.0) {
-        ck.fail(
-            path.key("restart_tolerance"),
-            format!("{tolerance} is out of range: allowed a finite number >= 0"),
-        );
-        return 0.0;
-    }
-    match raw.restart_off_spec {
-        None => 0.0,
-        Some(RawRestart::Fixed(d)) => d.hours(),
-        Some(RawRestart::Dynamic) => {
-            let at = path.key("restart_off_spec");
-            let Some(sep) = separation else {
-                ck.fail(at, "\"dynamic\" needs the circuit's [circuit.separation] to model the cascade; give a duration instead".into());
-                return 0.0;
-            };
-            let stop_h = dist(&raw.time_to_repair, &path.key("time_to_repair"), ck).mean();
-            match dynamic_restart(sep, stages, stop_h, tolerance) {
-                Ok(h) => h,
-                Err(e) => {
-                    ck.fail(at, e);
-                    0.0
-                }
-            }
-        }
-    }
-}
-
-fn dynamic_restart(
-    sep: &SeparationSpec,
-    stages: &[StageGroupSpec],
-    stop_h: f64,
-    tolerance: f64,
-) -> Result<f64, String> {
-    use crate::chem::dynamic::{DynamicModel, DynamicOptions, Target};
-    let count: u32 = stages.iter().map(|g| g.count).sum();
-    let residence_h = stages
-        .iter()
-        .map(|g| g.residence.mean() * f64::from(g.count))
-        .sum::<f64>()
-        / f64::from(count.max(1));
-    let options = DynamicOptions {
-        residence_h,
-        target_a: Target::SteadyImpurity(tolerance),
-        target_b: Target::SteadyImpurity(tolerance),
-        until_steady: false,
-        ..DynamicOptions::default()
-    };
-    let model = DynamicModel::from_spec(sep, options)
-        .map_err(|e| format!("the cascade dynamics cannot be set up: {e}"))?;
-    let transient = model
-        .after_stop(stop_h)
-        .map_err(|e| format!("the restart transient cannot be computed: {e}"))?;
-    transient.on_spec_h().ok_or_else(|| {
-        format!("after a {stop_h:.1} h stop the products do not come back within {tolerance} of their steady impurity in the simulated time; raise restart_tolerance or give a duration")
-    })
 }

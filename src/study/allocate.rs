@@ -8,7 +8,7 @@ use crate::experiment::{self, Paired};
 use crate::scenario::{FieldPath, Override, Scenario, ScenarioSource};
 
 /// The figure allocation maximises: plant on-spec REO output, t REO/yr.
-pub const OBJECTIVE: &str = "on_spec_reo";
+pub const OBJECTIVE: &str = "throughput";
 
 /// One step of the greedy allocation.
 #[derive(Debug, Clone)]
@@ -50,8 +50,8 @@ pub fn allocate(
     let base = source.base()?;
     let seed = seed.unwrap_or(base.seed);
     let reps = reps.unwrap_or(base.replications).max(2);
-    let circuits: Vec<String> = base.circuits.iter().map(|c| c.spec.name.clone()).collect();
-    let mut trains: Vec<u32> = base.circuits.iter().map(|c| c.spec.trains).collect();
+    let circuits: Vec<String> = base.circuits.iter().map(|c| c.name.clone()).collect();
+    let mut trains: Vec<u32> = base.circuits.iter().map(|c| c.trains).collect();
     let mut current = layout("start", &base, seed, reps, threads)?;
     let start_output = mean(&current);
     let mut steps = Vec::new();
@@ -84,7 +84,7 @@ pub fn allocate(
         current = result;
     }
     Ok(Allocation {
-        start_trains: base.circuits.iter().map(|c| c.spec.trains).collect(),
+        start_trains: base.circuits.iter().map(|c| c.trains).collect(),
         start_output,
         circuits,
         steps,

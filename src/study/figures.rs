@@ -2,8 +2,8 @@
 //! comparison, sweep and report is built from.
 
 use super::products::ProductFlows;
-use crate::experiment::{Figure, FigureSummary};
-use crate::plant::ReplicationResult;
+use crate::experiment::{Figure, FigureSummary, Summary};
+use crate::flow::{CircuitResult, CircuitSpec, FlowResult};
 
 /// Hours in a year (365 d), for t/yr figures.
 pub const HOURS_PER_YEAR: f64 = 8760.0;
@@ -21,81 +21,73 @@ pub fn snake(name: &str) -> String {
     out.trim_end_matches('_').to_string()
 }
 
-/// The figures of one replication, in a fixed order (headline first).
-pub fn figures(result: &ReplicationResult, flows: &ProductFlows, horizon_h: f64) -> Vec<Figure> {
+/// The figures of one replication, in a fixed order (headline first). Output figures are
+/// rates over the statistics window, t REO/yr.
+pub fn figures(result: &FlowResult, flows: &ProductFlows) -> Vec<Figure> {
     let mut out = Vec::new();
-    let per_year = |lots_per_h: f64, t_per_lot: f64| lots_per_h * HOURS_PER_YEAR * t_per_lot;
-    let mut total = 0.0;
+    let years = result.window_h / HOURS_PER_YEAR;
+    let per_year = |t: f64| t / years;
     for p in &flows.products {
-        let t = result.sinks[p.sink].total_per_h * HOURS_PER_YEAR * flows.t_per_mass_unit;
-        total += t;
-        out.push(Figure::new(format!("on_spec_{}", p.key), "t REO/yr", t));
+        let sold = result.products[p.sink].on_spec_t;
+        out.push(Figure::new(
+            format!("on_spec_{}", p.key),
+            "t REO/yr",
+            per_year(sold),
+        ));
     }
-    if flows.products.is_empty() {
-        total = per_year(result.throughput_lots_per_h, flows.feed_t_reo_per_lot);
-    }
-    out.push(Figure::new("on_spec_reo", "t REO/yr", total));
-    out.push(Figure::new(
-        "throughput",
-        "lots/h",
-        result.throughput_lots_per_h,
-    ));
+    let sold: f64 = result.products.iter().map(|p| p.on_spec_t).sum();
+    out.push(Figure::new("throughput", "t REO/yr", per_year(sold)));
     out.push(Figure::new("availability", "fraction", result.availability));
-    out.push(Figure::new("lead_time", "h", result.lead_time_h.mean));
-    out.push(Figure::new("lead_time_p90", "h", result.lead_time_h.p90));
-    out.push(Figure::new("wip", "lots", result.wip_lots));
-    let run_years = horizon_h / HOURS_PER_YEAR;
-    let lost_t = result.lots.lost as f64 * flows.feed_t_reo_per_lot / run_years;
-    out.push(Figure::new("lost_feed", "t REO/yr", lost_t));
     out.push(Figure::new(
-        "off_spec",
-        "lots/yr",
-        result.lots.off_spec as f64 / run_years,
+        "held_back",
+        "t REO/yr",
+        per_year(result.held_back_t),
     ));
+    out.push(Figure::new(
+        "lost_feed",
+        "t REO/yr",
+        per_year(result.lost_t),
+    ));
+    let off: f64 = result.products.iter().map(|p| p.off_spec_t).sum();
+    out.push(Figure::new("off_spec", "t REO/yr", per_year(off)));
+    let restart: f64 = result.products.iter().map(|p| p.off_spec_restart_t).sum();
+    out.push(Figure::new(
+        "off_spec_restart",
+        "t REO/yr",
+        per_year(restart),
+    ));
+    let bypass: f64 = result.products.iter().map(|p| p.off_spec_bypass_t).sum();
+    out.push(Figure::new("off_spec_bypass", "t REO/yr", per_year(bypass)));
+    out.push(Figure::new(
+        "scrapped",
+        "t REO/yr",
+        per_year(result.scrapped_t),
+    ));
+    out.push(Figure::new("stock_change", "t REO", result.stock_change_t));
     for p in &flows.products {
+        let r = &result.products[p.sink];
         out.push(Figure::new(
             format!("purity_{}", p.key),
             "mol fraction",
-            p.purity,
+            r.mean_purity,
+        ));
+        let off = r.batches - r.on_spec_batches;
+        out.push(Figure::new(
+            format!("off_spec_batches_{}", p.key),
+            "batches/yr",
+            per_year(off as f64),
         ));
     }
+    let parts = flows.built.spec.parts();
     for (c, circuit) in result.circuits.iter().enumerate() {
-        let key = snake(&circuit.name);
-        out.push(Figure::new(
-            format!("{key}_availability"),
-            "fraction",
-            circuit.availability,
-        ));
-        let (busy, blocked) = stage_means(circuit);
-        out.push(Figure::new(format!("{key}_utilisation"), "fraction", busy));
-        out.push(Figure::new(format!("{key}_blocked"), "fraction", blocked));
-        out.push(Figure::new(
-            format!("{key}_starved"),
-            "fraction",
-            circuit.starved,
-        ));
-        if let Some(inventory) = flows.inventory_t.get(c).copied().flatten() {
-            out.push(Figure::new(format!("{key}_inventory"), "t REO", inventory));
-        }
-        out.push(Figure::new(
-            format!("{key}_throughput"),
-            "lots/h",
-            circuit.throughput_lots_per_h,
-        ));
-        if !result.lines.is_empty() {
-            out.push(Figure::new(
-                format!("{key}_active"),
-                "fraction",
-                circuit.active,
-            ));
-        }
+        circuit_figures(&mut out, circuit, &parts.circuits[c], years);
     }
-    shared_figures(result, &mut out);
-    out
-}
-
-/// Figures of campaign lines and of the finishing unit.
-fn shared_figures(result: &ReplicationResult, out: &mut Vec<Figure>) {
+    for t in &result.tanks {
+        let key = format!("tank_{}", snake(&t.name));
+        out.push(Figure::new(format!("{key}_level"), "t REO", t.mean_level_t));
+        out.push(Figure::new(format!("{key}_full"), "fraction", t.full));
+        out.push(Figure::new(format!("{key}_empty"), "fraction", t.empty));
+    }
     for line in &result.lines {
         let key = snake(&line.name);
         out.push(Figure::new(
@@ -105,17 +97,54 @@ fn shared_figures(result: &ReplicationResult, out: &mut Vec<Figure>) {
         ));
         out.push(Figure::new(
             format!("{key}_switches"),
-            "count",
-            line.switches as f64,
+            "count/yr",
+            per_year(line.switches as f64),
         ));
     }
-    if let Some(f) = &result.finishing {
+    out
+}
+
+/// A circuit's figures: availability, P(all down), utilisation, starved and blocked time,
+/// inventory, residence and its losses by cause. (The distribution of trains running has as
+/// many entries as trains, so it is kept apart: [`trains_running`].)
+fn circuit_figures(out: &mut Vec<Figure>, c: &CircuitResult, spec: &CircuitSpec, years: f64) {
+    let key = snake(&c.name);
+    out.push(Figure::new(
+        format!("{key}_availability"),
+        "fraction",
+        c.availability,
+    ));
+    out.push(Figure::new(
+        format!("{key}_all_down"),
+        "fraction",
+        c.trains_up[0],
+    ));
+    let window_h = years * HOURS_PER_YEAR;
+    let max = f64::from(spec.trains) * spec.design_rate * spec.max_rate * window_h;
+    out.push(Figure::new(
+        format!("{key}_utilisation"),
+        "fraction",
+        c.fed_t / max,
+    ));
+    out.push(Figure::new(format!("{key}_starved"), "fraction", c.starved));
+    out.push(Figure::new(format!("{key}_blocked"), "fraction", c.blocked));
+    out.push(Figure::new(
+        format!("{key}_fed"),
+        "t REO/yr",
+        c.fed_t / years,
+    ));
+    out.push(Figure::new(
+        format!("{key}_inventory"),
+        "t REO",
+        c.inventory_t,
+    ));
+    out.push(Figure::new(format!("{key}_residence"), "h", c.residence_h));
+    for (cause, t) in &c.lost_t {
         out.push(Figure::new(
-            "finishing_utilisation",
-            "fraction",
-            f.utilisation,
+            format!("{key}_lost_{}", snake(cause)),
+            "t REO/yr",
+            t / years,
         ));
-        out.push(Figure::new("finishing_waiting", "lots", f.waiting_lots));
     }
 }
 
@@ -125,11 +154,11 @@ fn shared_figures(result: &ReplicationResult, out: &mut Vec<Figure>) {
 pub struct Bottleneck {
     /// Circuit name, or `finishing`.
     pub name: String,
-    /// Mean utilisation of its stage places (batch places for finishing), 0..1.
+    /// Mean utilisation: feed processed over its installed maximum, 0..1.
     pub utilisation: f64,
-    /// Mean fraction of its stage places holding a finished lot that cannot move on, 0..1.
+    /// Mean fraction of the time an outlet tank was full and limited it, 0..1.
     pub blocked: f64,
-    /// Mean fraction of its trains holding no lot, 0..1.
+    /// Mean fraction of the time its source was empty and limited it, 0..1.
     pub starved: f64,
 }
 
@@ -143,7 +172,7 @@ pub fn bottleneck(summaries: &[FigureSummary], circuits: &[String]) -> Option<Bo
             .find(|s| s.name == name)
             .map(|s| s.stats.mean)
     };
-    let mut candidates: Vec<Bottleneck> = circuits
+    let candidates: Vec<Bottleneck> = circuits
         .iter()
         .filter_map(|c| {
             let key = snake(c);
@@ -155,14 +184,6 @@ pub fn bottleneck(summaries: &[FigureSummary], circuits: &[String]) -> Option<Bo
             })
         })
         .collect();
-    if let Some(u) = mean("finishing_utilisation") {
-        candidates.push(Bottleneck {
-            name: "finishing".into(),
-            utilisation: u,
-            blocked: 0.0,
-            starved: 0.0,
-        });
-    }
     candidates.into_iter().reduce(|best, c| {
         if c.utilisation > best.utilisation {
             c
@@ -172,12 +193,23 @@ pub fn bottleneck(summaries: &[FigureSummary], circuits: &[String]) -> Option<Bo
     })
 }
 
-/// Mean utilisation and blocked fraction over a circuit's stage groups.
-fn stage_means(circuit: &crate::plant::CircuitResult) -> (f64, f64) {
-    let n = circuit.stages.len().max(1) as f64;
-    let busy = circuit.stages.iter().map(|s| s.utilisation).sum::<f64>() / n;
-    let blocked = circuit.stages.iter().map(|s| s.blocked).sum::<f64>() / n;
-    (busy, blocked)
+/// Per circuit, the fraction of the window with k = 0..K trains running, summarised over
+/// replications (mean, CI).
+pub fn trains_running(results: &[FlowResult]) -> Vec<Vec<Summary>> {
+    let Some(first) = results.first() else {
+        return Vec::new();
+    };
+    (0..first.circuits.len())
+        .map(|c| {
+            (0..first.circuits[c].trains_up.len())
+                .map(|k| {
+                    let column: Vec<f64> =
+                        results.iter().map(|r| r.circuits[c].trains_up[k]).collect();
+                    Summary::of(&column)
+                })
+                .collect()
+        })
+        .collect()
 }
 
 #[cfg(test)]

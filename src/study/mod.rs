@@ -2,16 +2,20 @@
 //! and compared. This is the application layer between the scenario and the reports.
 
 pub mod allocate;
+pub mod build;
 pub mod circuit_data;
+pub mod drift;
 pub mod figures;
+pub mod losses;
 pub mod products;
+pub mod restart_curve;
 pub mod sequence;
 
 use crate::Result;
-use crate::experiment::{self, Figure, FigureComparison, FigureSummary, Truncation, WarmupReport};
-use crate::plant::{
-    self, Execution, LotCounts, ReplicationResult, SERIES_BINS, Trace, TraceLimits,
+use crate::experiment::{
+    self, Figure, FigureComparison, FigureSummary, Summary, Truncation, WarmupReport,
 };
+use crate::flow::{self, FlowResult, SERIES_BINS};
 use crate::scenario::{Scenario, Warmup};
 use products::ProductFlows;
 
@@ -63,16 +67,18 @@ pub struct LayoutResult {
     pub replications: Vec<Vec<Figure>>,
     /// Summary of each figure over replications.
     pub summaries: Vec<FigureSummary>,
+    /// Per circuit, the largest drift of its feed from the design composition and the cascade
+    /// re-solved at that feed (`None` without a separation or drift).
+    pub drift: Vec<Option<drift::Drift>>,
+    /// Per circuit, the fraction of the window with k = 0..K trains running (over
+    /// replications).
+    pub trains_running: Vec<Vec<Summary>>,
     /// Events processed, summed over replications.
     pub events: u64,
-    /// Lot counters summed over replications (each replication conserves lots exactly).
-    pub lots: LotCounts,
-    /// One replication's raw result (replication 0), for timelines and diagnostics.
-    pub first: ReplicationResult,
-    /// Whether each replication ran as one event loop or one loop per train in parallel.
-    pub execution: Execution,
-    /// Replication 0's trace (train states, WIP), when [`trace_layouts`] filled it.
-    pub trace: Option<Trace>,
+    /// Largest element mass-balance error of any replication, relative to the feed offered.
+    pub mass_balance_error: f64,
+    /// One replication's raw result (replication 0), for diagnostics.
+    pub first: FlowResult,
 }
 
 /// A scenario's base and variants, with each variant's paired comparison against the base.
@@ -138,7 +144,7 @@ pub fn layout(
 ) -> Result<LayoutResult> {
     let plan = Plan::new(scenario, seed, reps, threads)?;
     let results = experiment::run_replications(0..u64::from(reps), threads, |r| {
-        plant::simulate_auto(&plan.spec, seed, r)
+        flow::simulate(&plan.spec, seed, r)
     })?;
     plan.finish(name, scenario, results)
 }
@@ -160,14 +166,14 @@ fn precise_layout(
         min_batch: 2,
         threads: options.threads,
     };
-    let values = |r: &(ReplicationResult, Execution)| {
-        let figs = figures::figures(&r.0, &plan.flows, scenario.horizon_h);
+    let values = |r: &FlowResult| {
+        let figs = figures::figures(r, &plan.flows);
         headline.iter().map(|name| value_of(&figs, name)).collect()
     };
     let outcome = experiment::run_until_precision(
         &cfg,
         None,
-        |r| plant::simulate_auto(&plan.spec, seed, r),
+        |r| flow::simulate(&plan.spec, seed, r),
         values,
     )?;
     let report = PrecisionReport {
@@ -188,7 +194,7 @@ fn headline_figures(flows: &ProductFlows) -> Vec<String> {
         .iter()
         .map(|p| format!("on_spec_{}", p.key))
         .collect();
-    names.push("on_spec_reo".into());
+    names.push("throughput".into());
     names.push("availability".into());
     names
 }
@@ -205,7 +211,7 @@ struct Plan {
     flows: ProductFlows,
     warmup_h: f64,
     warmup_auto: Option<WarmupReport>,
-    spec: plant::PlantSpec,
+    spec: flow::PlantSpec,
 }
 
 impl Plan {
@@ -214,7 +220,7 @@ impl Plan {
         let (warmup_h, warmup_auto) = match scenario.warmup {
             Warmup::Fixed(h) => (h, None),
             Warmup::Auto => {
-                let pilot = flows.plant_spec(scenario, 0.0);
+                let pilot = flows.plant_spec(0.0);
                 let report = auto_warmup(&pilot, seed, reps, threads)?;
                 (
                     truncation_hours(&report.overall, scenario.horizon_h),
@@ -222,7 +228,7 @@ impl Plan {
                 )
             }
         };
-        let spec = flows.plant_spec(scenario, warmup_h);
+        let spec = flows.plant_spec(warmup_h);
         Ok(Plan {
             flows,
             warmup_h,
@@ -236,67 +242,49 @@ impl Plan {
         self,
         name: &str,
         scenario: &Scenario,
-        results: Vec<(ReplicationResult, Execution)>,
+        results: Vec<FlowResult>,
     ) -> Result<LayoutResult> {
-        let execution = results.first().map_or(Execution::Sequential, |r| r.1);
         let replications: Vec<Vec<Figure>> = results
             .iter()
-            .map(|r| figures::figures(&r.0, &self.flows, scenario.horizon_h))
+            .map(|r| figures::figures(r, &self.flows))
             .collect();
         let summaries = experiment::summarize_figures(&replications)?;
-        let mut lots = LotCounts::default();
-        results.iter().for_each(|(r, _)| lots.add(&r.lots));
         let bottleneck = figures::bottleneck(&summaries, &self.flows.circuit_names);
+        let mass_balance_error = results
+            .iter()
+            .map(|r| r.mass.relative_error())
+            .fold(0.0, f64::max);
+        if mass_balance_error > 1e-9 {
+            return Err(crate::Error::Internal(format!(
+                "layout \"{name}\": element mass balance off by {mass_balance_error:e} of the feed"
+            )));
+        }
         Ok(LayoutResult {
+            drift: drift::drifts(scenario, &self.spec, &results),
+            trains_running: figures::trains_running(&results),
             name: name.to_string(),
             warmup_h: self.warmup_h,
             bottleneck,
             warmup_auto: self.warmup_auto,
             flows: self.flows,
-            events: results.iter().map(|r| r.0.events).sum(),
-            lots,
-            first: results.into_iter().next().map(|r| r.0).unwrap_or_default(),
+            events: results.iter().map(|r| r.events).sum(),
+            mass_balance_error,
+            first: results.into_iter().next().unwrap_or_default(),
             replications,
             summaries,
-            execution,
-            trace: None,
         })
     }
 }
 
-/// Simulates the traced span of replication 0 of every layout once more with a trace (the same
-/// run as in the study: simulation is deterministic) and stores it in
-/// [`LayoutResult::trace`], for timeline plots. `scenarios` are the base and the variants, in the order of `study.layouts`.
-pub fn trace_layouts(
-    study: &mut StudyResult,
-    scenarios: &[&Scenario],
-    limits: TraceLimits,
-    threads: Option<usize>,
-) -> Result<()> {
-    let seed = study.seed;
-    let specs: Vec<_> = scenarios
-        .iter()
-        .zip(&study.layouts)
-        .map(|(s, l)| l.flows.plant_spec(s, l.warmup_h))
-        .collect();
-    let traces = experiment::run_replications(0..specs.len() as u64, threads, |i| {
-        plant::trace_replication(&specs[i as usize], seed, 0, limits)
-    })?;
-    for (layout, trace) in study.layouts.iter_mut().zip(traces) {
-        layout.trace = Some(trace);
-    }
-    Ok(())
-}
-
 /// Pilot runs without warm-up; MSER-5 on their output series picks the truncation.
 fn auto_warmup(
-    spec: &plant::PlantSpec,
+    spec: &flow::PlantSpec,
     seed: u64,
     reps: u32,
     threads: Option<usize>,
 ) -> Result<WarmupReport> {
     let series = experiment::run_replications(0..u64::from(reps), threads, |r| {
-        plant::simulate(spec, seed, r).series
+        flow::simulate(spec, seed, r).series
     })?;
     let slices: Vec<&[f64]> = series.iter().map(Vec::as_slice).collect();
     Ok(experiment::mser5_replications(&slices))

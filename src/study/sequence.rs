@@ -661,8 +661,9 @@ pub struct SimulateOptions {
     pub seed: u64,
     /// Simulated time per replication, days.
     pub horizon_d: f64,
-    /// Stage-hours between failures: a train of n + m stages fails on average every
-    /// `stage_hours_per_failure / (n + m)` hours (ASSUMPTION: no public SX MTBF).
+    /// Mean time between failures of one stage, hours; any stage's failure stops its train,
+    /// so a train of n + m stages stops every `stage_hours_per_failure / (n + m)` hours on
+    /// average (ASSUMPTION: no public SX MTBF).
     pub stage_hours_per_failure: f64,
 }
 
@@ -721,19 +722,18 @@ fn circuit_text(p: &Problem, c: &CircuitDesign, o: &SimulateOptions) -> String {
     let symbols: Vec<String> = p.elements.iter().map(|e| format!("\"{e}\"")).collect();
     let split_after = p.elements[p.products[k.cut].start - 1];
     let (n, m) = (c.design.exact.n, c.design.exact.m);
-    let mtbf = o.stage_hours_per_failure / (n + m) as f64;
+    let mtbf = o.stage_hours_per_failure;
     format!(
-        "[[circuit]]\nname = \"{label}\"\ntrains = 1\ndispatch = \"shared_queue\"\n\
+        "[[circuit]]\nname = \"{label}\"\ntrains = 1\nmax_rate = 1.1\n\
+         stage_residence = \"{res} min\"\n\
          feed_from = \"{feed_from}\"\nproducts = {{ a = \"{a}\", b = \"{b}\" }}\n\n\
          [circuit.separation]\nelements = [{elements}]\nfeed_composition = {z}\n\
          separation_factors = {f}\nsplit_after = \"{split_after}\"\nfeed_phase = \"aqueous\"\n\
          extraction_stages = {n}\nscrub_stages = {m}\nextraction_amount = {s:.9}\n\
          scrub_amount = {w:.9}\n\n\
-         [[circuit.stages]]\ncount = {stages}\ncapacity = 2\n\
-         residence = {{ dist = \"lognormal\", mean = \"{res} min\", cv = 0.1 }}\nbuffer = 2\n\n\
-         [circuit.failures]\ntime_to_failure = {{ dist = \"exponential\", mean = \"{mtbf} h\" }}\n\
-         time_to_repair = {{ dist = \"lognormal\", mean = \"8 h\", cv = 0.5 }}\n\
-         restart_off_spec = \"dynamic\"\noff_spec = \"recycle\"\n\n",
+         [[circuit.failure]]\nname = \"stage\"\nper = \"stage\"\neffect = \"stop\"\n\
+         time_to_failure = {{ dist = \"exponential\", mean = \"{mtbf} h\" }}\n\
+         time_to_repair = {{ dist = \"lognormal\", mean = \"8 h\", cv = 0.5 }}\n\n",
         label = c.label.replace('|', "_"),
         a = stream_name(p, k.cut, k.hi),
         b = stream_name(p, k.lo, k.cut),
@@ -742,13 +742,12 @@ fn circuit_text(p: &Problem, c: &CircuitDesign, o: &SimulateOptions) -> String {
         f = list(&p.factors),
         s = c.design.extraction_amount,
         w = c.design.scrub_amount,
-        stages = n + m,
         res = p.residence_h * 60.0,
     )
 }
 
-/// The scenario text of one sequence as a series flowsheet: 1 t REO lots, one train per
-/// circuit, a 24-lot tank per intermediate stream, product sinks named by element symbols.
+/// The scenario text of one sequence as a series flowsheet: one train per circuit (10 %
+/// hydraulic headroom), a tank of 24 h of flow per intermediate stream, product sinks named by element symbols.
 /// Failure, repair, tank and stage-capacity figures are ASSUMPTIONS (no public data).
 pub fn scenario_text(study: &SequenceStudy, seq: &Sequence, o: &SimulateOptions) -> String {
     let p = &study.problem;
@@ -761,19 +760,18 @@ pub fn scenario_text(study: &SequenceStudy, seq: &Sequence, o: &SimulateOptions)
     let mut text = format!(
         "name = \"{}\"\n\n[simulation]\nhorizon = \"{} d\"\nwarmup = \"14 d\"\n\
          replications = {}\nseed = {}\n\n[feed]\n\
-         interarrival = {{ dist = \"exponential\", mean = \"{} h\" }}\n\
-         lot_volume_m3 = 5.0\nree_g_per_l = 200.0\ncomposition = {{ {} }}\n\n",
+         rate = \"{} t/yr\"\ncomposition = {{ {} }}\n\n",
         seq.notation,
         o.horizon_d,
         o.replications,
         o.seed,
-        HOURS_PER_YEAR / p.feed_t_per_yr,
+        p.feed_t_per_yr,
         composition.join(", ")
     );
     for k in &seq.circuits {
         if k.lo != 0 || k.hi != p.products.len() {
             let name = stream_name(p, k.lo, k.hi);
-            text += &format!("[[tank]]\nname = \"{name}\"\ncapacity = 24\n\n");
+            text += &format!("[[tank]]\nname = \"{name}\"\ncapacity = \"24 h\"\n\n");
         }
     }
     for k in &seq.circuits {
@@ -805,8 +803,8 @@ pub fn simulate(study: &SequenceStudy, o: &SimulateOptions) -> Result<Vec<Option
         let summary = result.layouts[0]
             .summaries
             .iter()
-            .find(|s| s.name == "on_spec_reo")
-            .ok_or_else(|| Error::Internal("no on_spec_reo figure".into()))?;
+            .find(|s| s.name == "throughput")
+            .ok_or_else(|| Error::Internal("no throughput figure".into()))?;
         out.push(Some(Throughput {
             mean: summary.stats.mean,
             ci95: summary.stats.ci95,

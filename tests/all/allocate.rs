@@ -3,7 +3,8 @@
 use reesim::scenario::ScenarioSource;
 use reesim::study::allocate::allocate;
 
-/// Two circuits in series: "Fast" serves ~5 lots/h per train, "Slow" ~1 lot/h, feed 2 lots/h.
+/// Two pass-through circuits in series: "Fast" takes 5 t/h per train, "Slow" 1 t/h, the feed
+/// brings 2 t/h; trains fail now and then.
 const TWO_CIRCUITS: &str = r#"
 name = "bottleneck"
 [simulation]
@@ -12,18 +13,24 @@ warmup = "200 h"
 replications = 4
 seed = 7
 [feed]
-interarrival = { dist = "exponential", mean = "30 min" }
-tank_capacity = 10
+rate = 2
+tank_capacity = "10 t"
 [[circuit]]
 name = "Fast"
-[[circuit.stages]]
-count = 5
-residence = { dist = "exponential", mean = "12 min" }
+design_rate = 5
+stages = 5
+[[circuit.failure]]
+name = "stop"
+time_to_failure = { dist = "exponential", mean = "100 h" }
+time_to_repair = { dist = "exponential", mean = "5 h" }
 [[circuit]]
 name = "Slow"
-[[circuit.stages]]
-count = 5
-residence = { dist = "exponential", mean = "1 h" }
+design_rate = 1
+stages = 5
+[[circuit.failure]]
+name = "stop"
+time_to_failure = { dist = "exponential", mean = "100 h" }
+time_to_repair = { dist = "exponential", mean = "5 h" }
 "#;
 
 #[test]
@@ -32,8 +39,8 @@ fn the_first_extra_train_goes_to_the_bottleneck() {
     let a = allocate(&source, 2, None, None, Some(2)).unwrap();
     assert_eq!(a.steps[0].circuit, "Slow");
     assert!(a.steps[0].gain.significant, "{:?}", a.steps[0].gain);
-    // Slow at 2 trains (~2 lots/h) now matches the feed; nothing is a clear bottleneck any
-    // more, so the second step's gain is small next to the first's.
+    // Slow at 2 trains (2 t/h) now matches the feed; a train on the non-bottleneck adds
+    // next to nothing.
     assert_eq!(a.steps[0].trains, vec![1, 2]);
     let first = a.steps[0].gain.difference.estimate;
     let fast_first = &a.steps[0].candidates[0];

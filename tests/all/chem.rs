@@ -407,7 +407,7 @@ fn exact_design_meets_targets_and_is_minimal() {
             e.m == min_m || !ok(&run(e.n, e.m - 1)),
             "m - 1 also meets {input:?}"
         );
-        // The simplified formulas are optimistic (ree-data.md): never more than the exact.
+        // The simplified formulas are optimistic (docs/sources.md): never more than the exact.
         assert!(
             d.simplified.0 <= e.n as f64 + 1.0 && d.simplified.1 <= e.m as f64 + 1.0,
             "{d:?}"

@@ -9,7 +9,7 @@ const DEFAULT: &str = concat!(
 );
 
 #[test]
-fn run_json_is_identical_at_any_thread_count_and_conserves_lots() {
+fn run_json_is_identical_at_any_thread_count_and_keeps_the_contract() {
     let one = reesim(&[
         "run",
         DEFAULT,
@@ -44,13 +44,14 @@ fn run_json_is_identical_at_any_thread_count_and_conserves_lots() {
     assert_eq!(doc["replications"], 2);
     let results = doc["results"].as_array().unwrap();
     assert_eq!(results.len(), 3, "base and two variants");
-    for r in results {
+    let mean = |v: &serde_json::Value| v["mean"].as_f64().unwrap();
+    for (r, trains) in results.iter().zip([1, 2, 4]) {
         for key in [
             "throughput",
-            "lead_time",
-            "wip",
             "availability",
-            "on_spec_nd",
+            "held_back",
+            "off_spec",
+            "on_spec_nd2o3",
         ] {
             let m = &r["metrics"][key];
             assert!(
@@ -58,22 +59,31 @@ fn run_json_is_identical_at_any_thread_count_and_conserves_lots() {
                 "{key}: {m}"
             );
         }
-        let lots = &r["lots"];
-        let n = |k: &str| lots[k].as_u64().unwrap();
-        assert_eq!(
-            n("arrived"),
-            n("departed") + n("in_system") + n("lost") + n("scrapped")
-        );
+        assert_eq!(r["metrics"]["throughput"]["unit"], "t REO/yr");
+        assert!(r["name"].is_string());
+        assert!(r["mass_balance_error"]["value"].as_f64().unwrap() <= 1e-9);
+        // All on-spec product is the sum of the products.
+        let m = &r["metrics"];
+        let sum = mean(&m["on_spec_nd2o3"]) + mean(&m["on_spec_pr6o11"]);
+        assert!((mean(&m["throughput"]) - sum).abs() < 1e-9 * sum);
+        // The circuit contract: k = 0..K trains running, fractions summing to 1, whose mean
+        // over k / K is the availability and whose k = 0 entry is P(all down).
+        let c = &r["circuits"][0];
+        assert_eq!(c["name"], "PrNd");
+        let running = c["trains_running"].as_array().unwrap();
+        assert_eq!(running.len(), trains + 1);
+        let total: f64 = running.iter().map(mean).sum();
+        assert!((total - 1.0).abs() < 1e-12, "{total}");
+        let avail: f64 = running
+            .iter()
+            .enumerate()
+            .map(|(k, p)| k as f64 / trains as f64 * mean(p))
+            .sum();
+        assert!((avail - mean(&c["availability"])).abs() < 1e-12);
+        assert!((mean(&running[0]) - mean(&c["all_down"])).abs() < 1e-15);
+        assert!(running.iter().all(|p| p["ci95"].is_f64()));
     }
-    // The Nd2O3 product mass follows from throughput, lot mass and the solved split.
-    let base = &results[0];
-    let nd = base["metrics"]["on_spec_nd"]["mean"].as_f64().unwrap();
-    let per_lot = base["products"][1]["reo_per_lot"]["value"]
-        .as_f64()
-        .unwrap();
-    let lots_per_h = base["metrics"]["throughput"]["mean"].as_f64().unwrap();
-    assert!((nd - lots_per_h * 8760.0 * per_lot).abs() < 1e-9 * nd);
-    assert!(results[2]["vs_base"]["on_spec_reo"]["difference"]["estimate"].is_f64());
+    assert!(results[2]["vs_base"]["throughput"]["difference"]["estimate"].is_f64());
 }
 
 #[test]
@@ -179,7 +189,7 @@ fn compare_of_a_file_with_itself_is_exactly_zero() {
         "compare", DEFAULT, DEFAULT, "--reps", "2", "--format", "json",
     ]);
     let vs = &doc["results"][1]["vs_base"];
-    for key in ["on_spec_reo", "availability", "lead_time"] {
+    for key in ["throughput", "availability", "held_back"] {
         assert_eq!(vs[key]["difference"]["estimate"], 0.0, "{key}");
         assert_eq!(
             vs[key]["difference"]["ci95"], 0.0,
@@ -230,12 +240,12 @@ fn sweep_plots_one_svg_per_headline_figure() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let svg = std::fs::read_to_string(plots.join("on_spec_reo.svg")).unwrap();
+    let svg = std::fs::read_to_string(plots.join("throughput.svg")).unwrap();
     assert!(
         svg.contains("on-spec REO, all products (t REO/yr)") && svg.contains("circuit.PrNd.trains"),
         "axis labels"
     );
-    assert!(plots.join("availability.svg").exists() && plots.join("on_spec_nd.svg").exists());
+    assert!(plots.join("availability.svg").exists() && plots.join("on_spec_nd2o3.svg").exists());
     let two_keys = reesim(&[
         "sweep",
         DEFAULT,

@@ -1,6 +1,6 @@
 //! Integration tests: the dynamic cascade model (start-up and restart transients) against the
 //! steady-state solver, the mass balance, the analytic single-stage response and the start-up
-//! time scale of ree-data.md section 3.
+//! time scale of docs/sources.md section 3.
 //!
 //! Tolerances are stated at each assertion with the reason for their size.
 
@@ -203,7 +203,7 @@ fn single_linear_stage_is_first_order() {
     assert!(checked > 10);
 }
 
-/// ree-data.md section 3: from a naive start the cascade needs hundreds to thousands of stage
+/// docs/sources.md section 3: from a naive start the cascade needs hundreds to thousands of stage
 /// residence times, far more than "stages x residence" (n + m = 54 tau for Pr/Nd). Measured:
 /// the time until each product's impurity is within 1 % of its steady-state value. The A (Nd)
 /// product gets there in the 100-5000 tau band; the B (Pr) product's last approach is set by
@@ -345,7 +345,7 @@ fn cli_dynamic_json() {
             "scenarios/ndpr-parallel-trains.toml",
             "--dynamic",
         ])
-        .args(["--stop", "8", "--format", "json"])
+        .args(["--stop", "32", "--format", "json"])
         .output()
         .unwrap();
     assert!(

@@ -9,7 +9,6 @@ mod experiment;
 mod flow;
 mod flow_stochastic;
 mod flowsheet;
-mod plant;
 mod report;
 mod restart;
 mod scenario;

@@ -1,10 +1,9 @@
-//! Reports: the replication trace behind the timeline, the SVG plots, `report.html`, and the
-//! `--out DIR` files (complete, finite, offline, byte-identical for the same seed).
+//! Reports: the SVG plots, `report.html`, and the `--out DIR` files (complete, finite, offline,
+//! byte-identical for the same seed).
 
 use std::path::Path;
 use std::process::Command;
 
-use reesim::plant::{self, TraceLimits, TrainState};
 use reesim::report::{html, plots};
 use reesim::scenario::{Scenario, ScenarioSource};
 use reesim::study::{self, RunOptions, StudyResult};
@@ -31,104 +30,13 @@ fn scenarios(text: String) -> (Scenario, Vec<Scenario>) {
     )
 }
 
-fn traced_study(reps: u32) -> StudyResult {
+fn short_study(reps: u32) -> StudyResult {
     let (base, variants) = scenarios(short_text("40 d", "\"2 d\"", "150 h"));
     let options = RunOptions {
         replications: Some(reps),
         ..RunOptions::default()
     };
-    let mut result = study::run(&base, &variants, options).expect("study runs");
-    let all: Vec<&Scenario> = std::iter::once(&base).chain(&variants).collect();
-    study::trace_layouts(&mut result, &all, TraceLimits::default(), None).expect("traces");
-    result
-}
-
-#[test]
-fn tracing_does_not_change_the_replication_result() {
-    for text in [
-        short_text("40 d", "\"2 d\"", "150 h"),
-        short_text("20 d", "0", "30 h"),
-    ] {
-        let (base, variants) = scenarios(text);
-        for s in std::iter::once(&base).chain(&variants) {
-            let spec = s.plant_spec(24.0);
-            for rep in 0..2 {
-                let plain = plant::simulate(&spec, 7, rep);
-                let (traced, trace) = plant::simulate_traced(&spec, 7, rep, TraceLimits::default());
-                assert_eq!(format!("{plain:?}"), format!("{traced:?}"));
-                assert_eq!(plain, traced);
-                assert!(!trace.changes.is_empty(), "failures happen in {}", s.name);
-                let alone = plant::trace_replication(&spec, 7, rep, TraceLimits::default());
-                assert_eq!(alone, trace, "the trace alone equals the full run's");
-            }
-        }
-    }
-}
-
-#[test]
-fn trace_intervals_integrate_to_the_reported_availability() {
-    let (base, variants) = scenarios(short_text("30 d", "0", "40 h"));
-    let limits = TraceLimits {
-        span_h: 1e9,
-        wip_interval_h: 2.0,
-        max_points: 1_000_000,
-    };
-    for s in std::iter::once(&base).chain(&variants) {
-        let spec = s.plant_spec(0.0);
-        let (result, trace) = plant::simulate_traced(&spec, 3, 1, limits);
-        assert!(!trace.truncated);
-        assert_eq!(trace.span_h, spec.horizon_h);
-        let states: Vec<TrainState> = trace.changes.iter().map(|c| c.state).collect();
-        assert!(states.contains(&TrainState::UnderRepair));
-        assert!(states.contains(&TrainState::Restarting));
-        assert!(
-            (trace.availability() - result.availability).abs() < 1e-9,
-            "{}: trace {} vs reported {}",
-            s.name,
-            trace.availability(),
-            result.availability
-        );
-        let k = spec.circuits[0].trains;
-        if k > 1 {
-            assert!(
-                states.contains(&TrainState::AwaitingCrew),
-                "one crew, {k} trains"
-            );
-        }
-        for t in 0..k {
-            let iv = trace.intervals(0, t);
-            assert_eq!(iv[0].0, 0.0);
-            assert_eq!(iv[iv.len() - 1].1, trace.span_h);
-            assert!(iv.windows(2).all(|w| w[0].1 == w[1].0 && w[0].2 != w[1].2));
-        }
-        assert_eq!(trace.wip.len(), (spec.horizon_h / 2.0) as usize + 1);
-        assert_eq!(trace.wip[0].lots, 0);
-    }
-}
-
-#[test]
-fn trace_is_bounded_by_its_limits() {
-    let (base, _) = scenarios(short_text("60 d", "0", "20 h"));
-    let spec = base.plant_spec(0.0);
-    let span = TraceLimits {
-        span_h: 100.0,
-        wip_interval_h: 0.5,
-        max_points: 100_000,
-    };
-    let (_, trace) = plant::simulate_traced(&spec, 1, 0, span);
-    assert_eq!(plant::trace_replication(&spec, 1, 0, span), trace);
-    assert_eq!(trace.span_h, 100.0);
-    assert!(trace.changes.iter().all(|c| c.time_h <= 100.0));
-    assert_eq!(trace.wip.len(), 201);
-    assert!(trace.wip.iter().all(|w| w.time_h <= 100.0));
-    let capped = TraceLimits {
-        span_h: 1e9,
-        wip_interval_h: 0.5,
-        max_points: 10,
-    };
-    let (_, trace) = plant::simulate_traced(&spec, 1, 0, capped);
-    assert!(trace.truncated);
-    assert!(trace.changes.len() <= 10 && trace.wip.len() <= 10);
+    study::run(&base, &variants, options).expect("study runs")
 }
 
 /// Every `<text>` element's content, unescaped enough for matching.
@@ -169,19 +77,10 @@ fn has(texts: &[String], needle: &str) -> bool {
 
 #[test]
 fn plots_have_titles_axis_labels_with_units_and_legends() {
-    let study = traced_study(3);
+    let study = short_study(3);
     let all = plots::all(&study).expect("plots render");
     let files: Vec<&str> = all.iter().map(|p| p.file.as_str()).collect();
-    assert_eq!(
-        files,
-        [
-            "throughput.svg",
-            "timeline_base.svg",
-            "timeline_2_trains.svg",
-            "timeline_4_trains.svg",
-            "profile_prnd.svg"
-        ]
-    );
+    assert_eq!(files, ["throughput.svg", "losses.svg", "profile_prnd.svg"]);
     for p in &all {
         assert_svg_ok(&p.file, &p.svg);
         let t = texts(&p.svg);
@@ -198,18 +97,16 @@ fn plots_have_titles_axis_labels_with_units_and_legends() {
     ] {
         assert!(has(&t, label), "throughput: {label}");
     }
-    let t = texts(&all[3].svg);
+    let t = texts(&all[1].svg);
     for label in [
-        "time since start (d)",
-        "work in process (lots)",
-        "PrNd train 4",
-        "down, under repair",
-        "restarting (off-spec)",
-        "feed tank capacity",
+        "lost against design (t REO/yr): circuit feed, or product sold off-spec",
+        "PrNd: feed pump",
+        "PrNd: catch up",
+        "4 trains",
     ] {
-        assert!(has(&t, label), "timeline: {label}");
+        assert!(has(&t, label), "losses: {label}");
     }
-    let t = texts(&all[4].svg);
+    let t = texts(&all[2].svg);
     for label in [
         "aqueous mole fraction of total REE (log scale)",
         "stage (1 = raffinate end, 54 = loaded-organic end)",
@@ -249,7 +146,7 @@ fn sweep_plot_takes_plain_vectors() {
 
 #[test]
 fn html_report_is_self_contained_with_tables_and_every_plot() {
-    let study = traced_study(2);
+    let study = short_study(2);
     let all = plots::all(&study).expect("plots");
     let page = html::to_html(&study, &all);
     assert!(page.starts_with("<!DOCTYPE html>"));
@@ -336,10 +233,9 @@ fn out_dir_twice_with_the_same_seed_is_byte_identical() {
     let (fa, fb) = (files(&a), files(&b));
     let names: Vec<&str> = fa.iter().map(|f| f.0.as_str()).collect();
     for expected in [
+        "plots/losses.svg",
         "plots/profile_prnd.svg",
         "plots/throughput.svg",
-        "plots/timeline_4_trains.svg",
-        "plots/timeline_base.svg",
         "replications.csv",
         "report.html",
         "summary.json",

@@ -40,11 +40,10 @@ fn default_scenario_loads_with_its_variants() {
     let source = ScenarioSource::from_text("ndpr.toml", DEFAULT.to_string()).unwrap();
     let base = source.base().unwrap();
     let variants = source.variants().unwrap();
-    assert_eq!(base.circuits[0].spec.trains, 1);
+    assert_eq!(base.circuits[0].trains, 1);
     assert_eq!(variants.len(), 2);
     assert_eq!(variants[1].name, "4 trains");
-    assert_eq!(variants[1].circuits[0].spec.trains, 4);
-    assert_eq!(variants[1].circuits[0].spec.stages[0].capacity, 1);
+    assert_eq!(variants[1].circuits[0].trains, 4);
     assert_eq!(base.horizon_h, 8760.0);
 }
 
@@ -83,7 +82,7 @@ fn wrong_type_names_expected_kind() {
 #[test]
 fn bad_duration_unit_lists_units() {
     let e = error_after("\"25 min\"", "\"25 mins\"");
-    assert_eq!(e.path.to_string(), "circuit[0].stages[0].residence.mean");
+    assert_eq!(e.path.to_string(), "circuit[0].stage_residence");
     assert!(
         e.message.contains("mins") && e.message.contains("min, h, hr, d"),
         "{}",
@@ -93,13 +92,13 @@ fn bad_duration_unit_lists_units() {
 
 #[test]
 fn distribution_parameters_are_checked() {
-    let e = error_after("cv = 0.1 }", " }");
+    let e = error_after("cv = 0.5 }", " }");
     assert!(
         e.message.contains("lognormal distribution needs `cv`"),
         "{}",
         e.message
     );
-    let e = error_after("cv = 0.1 }", "sd = 0.1 }");
+    let e = error_after("cv = 0.5 }", "sd = 0.1 }");
     assert!(e.message.contains("did you mean `cv`"), "{}", e.message);
     let e = error_after(
         "\"exponential\", mean = \"400 h\"",
@@ -119,9 +118,9 @@ fn composition_must_sum_to_one_and_name_elements() {
 
 #[test]
 fn non_finite_numbers_are_rejected() {
-    let e = error_after("lot_volume_m3 = 0.53", "lot_volume_m3 = nan");
-    assert_eq!(e.path.to_string(), "feed.lot_volume_m3");
-    let e = error_after("lot_volume_m3 = 0.53", "lot_volume_m3 = inf");
+    let e = error_after("max_rate = 1.1 ", "max_rate = nan ");
+    assert_eq!(e.path.to_string(), "circuit[0].max_rate");
+    let e = error_after("max_rate = 1.1 ", "max_rate = inf ");
     assert!(e.message.contains("finite"), "{}", e.message);
 }
 
@@ -233,39 +232,35 @@ fn feed_and_separation_compositions_must_agree() {
     assert_eq!(e.path.to_string(), "feed.composition.La");
 }
 
-/// The restart off-spec time of circuit 0 with `restart_off_spec = "dynamic"` and the given
-/// mean repair time.
-fn dynamic_restart_h(repair: &str) -> f64 {
-    let text = DEFAULT
-        .replacen(
-            "restart_off_spec = \"12 h\"",
-            "restart_off_spec = \"dynamic\"",
-            1,
-        )
-        .replacen(
-            "mean = \"8 h\", cv = 0.5",
-            &format!("mean = \"{repair}\", cv = 0.5"),
-            1,
-        );
+/// Circuit 0's restart curve of the default scenario with the given mean repair time: its
+/// grid of stop lengths and A-outlet off-spec hours.
+fn restart_curve(repair: &str) -> (Vec<f64>, Vec<f64>) {
+    let text = DEFAULT.replacen(
+        "mean = \"8 h\", cv = 0.5",
+        &format!("mean = \"{repair}\", cv = 0.5"),
+        1,
+    );
     let source = ScenarioSource::from_text("dyn.toml", text).unwrap();
     let base = source.base().unwrap();
-    base.circuits[0]
-        .spec
-        .failures
-        .as_ref()
-        .unwrap()
-        .restart_off_spec_h
+    let built = reesim::study::build::build(&base, 0.0).unwrap();
+    let reesim::flow::RestartSpec::Curve(c) = &built.spec.parts().circuits[0].restart else {
+        panic!("a dynamic restart curve");
+    };
+    (c.stops_h.clone(), c.off_h.iter().map(|o| o[0]).collect())
 }
 
 #[test]
-fn dynamic_restart_grows_with_the_stop_and_is_bounded_by_a_naive_start() {
-    let (short, long) = (dynamic_restart_h("2 h"), dynamic_restart_h("48 h"));
-    assert!(
-        short > 0.0 && long > short,
-        "2 h stop: {short} h, 48 h stop: {long} h"
-    );
+fn dynamic_restart_curve_covers_the_repairs_grows_and_is_bounded_by_a_naive_start() {
+    let (short_grid, _) = restart_curve("2 h");
+    let (grid, off) = restart_curve("48 h");
+    // The grid reaches the longest stop likely: 4 x the longest mean repair or the longest
+    // maintenance shutdown (72 h here), so a 48 h feed-pump repair stretches it to 192 h.
+    assert_eq!(*short_grid.last().unwrap(), 72.0);
+    assert_eq!(*grid.last().unwrap(), 192.0);
+    assert!(off.windows(2).all(|w| w[1] >= w[0]), "{off:?}");
+    assert!(*off.last().unwrap() > 0.0, "{off:?}");
     // A stop never disturbs the cascade more than refilling it with feed: the naive start-up
-    // to the same tolerance bounds the restart (ree-data.md s3: start-up takes days to weeks).
+    // to the same spec bounds the restart (docs/sources.md s3: start-up takes days to weeks).
     let sep = ScenarioSource::from_text("d.toml", DEFAULT.to_string())
         .unwrap()
         .base()
@@ -274,25 +269,25 @@ fn dynamic_restart_grows_with_the_stop_and_is_bounded_by_a_naive_start() {
         .separation
         .clone()
         .unwrap();
-    let options = reesim::chem::DynamicOptions {
-        residence_h: 25.0 / 60.0,
-        target_a: reesim::chem::Target::SteadyImpurity(0.1),
-        target_b: reesim::chem::Target::SteadyImpurity(0.1),
-        ..Default::default()
-    };
-    let naive = reesim::chem::DynamicModel::from_spec(&sep, options)
-        .unwrap()
-        .start_up()
-        .unwrap();
+    let model = reesim::chem::DynamicModel::from_spec(
+        &sep,
+        reesim::chem::DynamicOptions {
+            residence_h: 25.0 / 60.0,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let naive = model.naive_start_point(Some(0.9997), None).unwrap();
     assert!(
-        long < naive.on_spec_h().unwrap(),
-        "48 h stop {long} h vs naive start"
+        *off.last().unwrap() < naive.off_a_h,
+        "192 h stop {off:?} h vs naive start {} h",
+        naive.off_a_h
     );
 }
 
 #[test]
 fn dynamic_restart_needs_a_separation() {
-    let text = "[feed]\ninterarrival = 1\n[[circuit]]\nname = \"X\"\n[[circuit.stages]]\nresidence = 1\n[circuit.failures]\ntime_to_failure = 100\ntime_to_repair = 5\nrestart_off_spec = \"dynamic\"\n";
+    let text = "[feed]\nrate = 1\n[[circuit]]\nname = \"X\"\nstages = 10\nrestart = \"dynamic\"\n";
     let errors = load(text).expect_err("dynamic without separation");
     assert!(
         errors.0[0]
@@ -301,5 +296,118 @@ fn dynamic_restart_needs_a_separation() {
         "{}",
         errors.0[0]
     );
-    assert_eq!(errors.0[0].position.map(|p| p.0), Some(10));
+    assert_eq!(errors.0[0].position.map(|p| p.0), Some(6));
+}
+
+/// The plant's restart curve is the dynamic model the CLI shows: at the grid's longest stops,
+/// `reesim cascade --dynamic --stop d` reports the same off-spec hours for both products (the
+/// early exit of the curve's runs stops on the same interpolated crossing; 1e-6 h allows for
+/// the JSON's decimal round trip).
+#[test]
+fn restart_curve_equals_cascade_dynamic_stop() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/ndpr-parallel-trains.toml"
+    );
+    let (grid, _) = restart_curve("8 h");
+    let base = ScenarioSource::from_text("d.toml", DEFAULT.to_string())
+        .unwrap()
+        .base()
+        .unwrap();
+    let built = reesim::study::build::build(&base, 0.0).unwrap();
+    let reesim::flow::RestartSpec::Curve(curve) = &built.spec.parts().circuits[0].restart else {
+        panic!("a dynamic restart curve");
+    };
+    assert_eq!(curve.stops_h, grid);
+    for i in [grid.len() - 2, grid.len() - 1] {
+        let stop = format!("{:?}", grid[i]);
+        let doc = crate::reesim_json(&[
+            "cascade",
+            path,
+            "--dynamic",
+            "--stop",
+            &stop,
+            "--format",
+            "json",
+        ]);
+        let run = &doc["circuits"][0]["dynamic"]["runs"][1];
+        let hours = |k: &str| run[k]["value"].as_f64().unwrap();
+        assert!(
+            curve.off_h[i][0] > 0.0,
+            "the A product goes off-spec at {stop} h"
+        );
+        assert!(
+            (hours("on_spec_a") - curve.off_h[i][0]).abs() < 1e-6,
+            "{run}"
+        );
+        assert!(
+            (hours("on_spec_b") - curve.off_h[i][1]).abs() < 1e-6,
+            "{run}"
+        );
+    }
+}
+
+/// The drift report re-solves the cascade as built at the drifted feed: the plant's REO mass
+/// fractions converted to mole fractions and the scrub flow derived again for the new A share, exactly as a scenario stating that
+/// feed would be solved; at the design feed it gives the design purities.
+#[test]
+fn drift_report_resolves_the_cascade_at_the_drifted_feed() {
+    use reesim::flow::FlowResult;
+    let base = ScenarioSource::from_text("d.toml", DEFAULT.to_string())
+        .unwrap()
+        .base()
+        .unwrap();
+    let built = reesim::study::build::build(&base, 0.0).unwrap();
+    let spec = &built.spec;
+    let design = spec.parts().circuits[0].design_composition.clone();
+    let report = |drift: f64, composition: Vec<f64>| {
+        let result = FlowResult {
+            circuits: vec![reesim::flow::CircuitResult {
+                drift: (drift, composition),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        reesim::study::drift::drifts(&base, spec, &[result])[0]
+            .clone()
+            .unwrap()
+    };
+    let at_design = report(1e-6, design.clone());
+    let (same, design_purity) = (
+        at_design.drifted_purity.unwrap(),
+        at_design.design_purity.unwrap(),
+    );
+    for o in 0..2 {
+        assert!((same[o] - design_purity[o]).abs() < 1e-12);
+    }
+    // Pr 0.35 / Nd 0.65 by REO mass, to mole fractions with the oxides' masses per mol of
+    // metal (Pr6O11: Pr + 11/6 O; Nd2O3: Nd + 3/2 O).
+    use reesim::chem::Element;
+    let per_mol = |e: &str| e.parse::<Element>().unwrap().oxide_mass_per_mol();
+    let (pr, nd) = (0.35 / per_mol("Pr"), 0.65 / per_mol("Nd"));
+    let moles = [pr / (pr + nd), nd / (pr + nd)];
+    let drifted = report(0.1, vec![0.35, 0.65]).drifted_purity.unwrap();
+    let sep = base.circuits[0].separation.as_ref().unwrap();
+    let text = DEFAULT
+        .replacen(
+            "feed_composition = [0.25, 0.75]",
+            &format!("feed_composition = [{}, {}]", moles[0], moles[1]),
+            1,
+        )
+        .replacen("Pr = 0.25, Nd = 0.75", "Pr = 0.35, Nd = 0.65", 1);
+    let expected = ScenarioSource::from_text("e.toml", text)
+        .unwrap()
+        .base()
+        .unwrap()
+        .circuits[0]
+        .separation
+        .clone()
+        .unwrap()
+        .solve()
+        .unwrap();
+    assert_eq!(sep.elements().len(), 2);
+    // 1e-9: both are loaded solves closed to 1e-9 from compositions equal to rounding.
+    assert!((drifted[0] - expected.purity_a).abs() < 1e-9, "{drifted:?}");
+    assert!((drifted[1] - expected.purity_b).abs() < 1e-9, "{drifted:?}");
+    assert!(drifted[0] < design_purity[0]);
 }

@@ -1,6 +1,7 @@
 //! Every scenario shipped in `scenarios/` (the directory is enumerated, so new files are
 //! covered): it loads with its variants and runs through the library with 2 replications; each
-//! layout conserves lots, reports finite figures and purities in (0, 1].
+//! layout closes its element mass balance, sells something, reports finite figures, purities in
+//! (0, 1] that meet their own specs, and non-negative inventories.
 
 use reesim::scenario::ScenarioSource;
 use reesim::study::{self, RunOptions};
@@ -31,7 +32,7 @@ fn scenario_library_includes_the_readme_default() {
 }
 
 #[test]
-fn every_shipped_scenario_runs_and_conserves_lots() {
+fn every_shipped_scenario_runs_and_closes_its_mass_balance() {
     let files = shipped_scenarios();
     assert!(!files.is_empty(), "no scenarios found");
     for path in files {
@@ -49,20 +50,16 @@ fn every_shipped_scenario_runs_and_conserves_lots() {
         assert_eq!(result.comparisons.len(), variants.len(), "{file}");
         for layout in &result.layouts {
             let at = format!("{file}, layout \"{}\"", layout.name);
-            // Lot counters are summed over replications; each replication conserves exactly,
-            // so the sums do too.
-            let l = &layout.lots;
-            assert!(l.is_conserved(), "{at}: lots not conserved: {l:?}");
-            assert_eq!(
-                l.arrived + l.formed,
-                l.departed + l.absorbed + l.in_system + l.lost + l.scrapped,
-                "{at}: {l:?}"
-            );
+            // Feed in = products + scrap + tanks + held back or lost + in-process change, per
+            // element, to 1e-9 of the feed (the model's own books; exact but for rounding).
             assert!(
-                l.arrived > 0 && l.departed > 0,
-                "{at}: nothing flowed: {l:?}"
+                layout.mass_balance_error <= 1e-9,
+                "{at}: mass balance error {}",
+                layout.mass_balance_error
             );
             assert!(layout.events > 0, "{at}: no events");
+            let sold: f64 = layout.first.mass.sold.iter().sum();
+            assert!(sold > 0.0, "{at}: nothing sold");
             assert_eq!(layout.replications.len(), 2, "{at}");
             for (r, figures) in layout.replications.iter().enumerate() {
                 for f in figures {
@@ -84,32 +81,28 @@ fn every_shipped_scenario_runs_and_conserves_lots() {
                 );
             }
             for p in &layout.flows.products {
+                if p.purity.is_nan() {
+                    continue; // several outlets feed it: no single steady purity
+                }
                 assert!(
                     p.purity > 0.0 && p.purity <= 1.0,
                     "{at}: product {} purity {}",
                     p.label,
                     p.purity
                 );
-                assert!(
-                    p.t_reo_per_lot.is_finite() && p.t_reo_per_lot >= 0.0,
-                    "{at}: product {} {} t REO/lot",
-                    p.label,
-                    p.t_reo_per_lot
-                );
+                if let Some(spec) = p.min_purity {
+                    assert!(
+                        p.purity >= spec,
+                        "{at}: {} {} < spec {spec}",
+                        p.label,
+                        p.purity
+                    );
+                }
             }
             for inventory in layout.flows.inventory_t.iter().flatten() {
                 assert!(
                     inventory.is_finite() && *inventory >= 0.0,
                     "{at}: in-circuit inventory {inventory} t"
-                );
-            }
-            // Products of one lot add up to the lot (no REO is created or lost in a split).
-            if !layout.flows.products.is_empty() {
-                let out: f64 = layout.flows.products.iter().map(|p| p.t_reo_per_lot).sum();
-                let lot = layout.flows.feed_t_reo_per_lot;
-                assert!(
-                    (out - lot).abs() <= 1e-9 * lot.max(1.0),
-                    "{at}: products {out} t vs lot {lot} t REO"
                 );
             }
         }

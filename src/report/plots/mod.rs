@@ -1,15 +1,15 @@
 //! SVG plots of a study (plotters, SVG backend): on-spec output per layout with CI bars, the
-//! stage profile of each circuit's cascade, the timeline of replication 0 of each traced
-//! layout, and (for sweeps) one figure against a swept parameter.
+//! loss attribution by cause, the stage profile of each circuit's cascade, and (for sweeps)
+//! one figure against a swept parameter.
 //!
 //! Every plot has a title, axis labels with units and a legend; output bytes depend only on the
 //! study (no clock, no randomness, no fonts).
 
+pub mod losses;
 pub mod profile;
 mod style;
 pub mod sweep;
 pub mod throughput;
-pub mod timeline;
 pub mod transient;
 
 use crate::Result;
@@ -29,8 +29,8 @@ pub struct Plot {
     pub svg: String,
 }
 
-/// Every plot of `study`, in report order: output per layout, timelines (layouts with a
-/// trace), stage profiles (circuits with a solved cascade).
+/// Every plot of `study`, in report order: output per layout, losses by cause (when anything
+/// is lost), stage profiles (circuits with a solved cascade).
 pub fn all(study: &StudyResult) -> Result<Vec<Plot>> {
     let mut plots = vec![Plot {
         file: "throughput.svg".into(),
@@ -42,18 +42,16 @@ pub fn all(study: &StudyResult) -> Result<Vec<Plot>> {
         ),
         svg: throughput::svg(study)?,
     }];
-    for layout in &study.layouts {
-        if let Some(trace) = &layout.trace {
-            plots.push(Plot {
-                file: unique(&plots, &format!("timeline_{}", snake(&layout.name))),
-                title: timeline::title(&layout.name),
-                note: "Replication 0 only. Each band shows when a train ran, was down \
-                       (waiting for a repair crew or under repair) and restarted off-spec; \
-                       below, the lots in the plant and the fresh lots in the feed tank."
-                    .into(),
-                svg: timeline::svg(&layout.name, trace)?,
-            });
-        }
+    if !crate::study::losses::pareto(study).is_empty() {
+        plots.push(Plot {
+            file: "losses.svg".into(),
+            title: losses::TITLE.into(),
+            note: "Circuit feed lost against the installed design rate over the statistics \
+                   window, by cause, largest base loss on top; whiskers are 95 % CIs. \
+                   Catch-up above design after a stop counts as a negative loss."
+                .into(),
+            svg: losses::svg(study)?,
+        });
     }
     let flows = &study.layouts[0].flows;
     for (name, solution) in flows.circuit_names.iter().zip(&flows.solutions) {

@@ -178,35 +178,6 @@ impl Ranged for Keyed {
     }
 }
 
-/// Estimated width of `text` in the [`small`] font, pixels (plotters' own estimate).
-pub(crate) fn small_text_width(text: &str) -> i32 {
-    let em = 14.0 / 1.24 / 1.24;
-    (em * 0.7 * text.len() as f64).round() as i32
-}
-
-/// A centred row of legend entries (a colour swatch, then its label) at pixel row `y` of
-/// `area`; for legends that must not cover data.
-pub(crate) fn legend_row(area: &Area, y: i32, items: &[(&str, RGBColor)]) -> Draw {
-    let gap = 28;
-    let widths: Vec<i32> = items
-        .iter()
-        .map(|(label, _)| 22 + small_text_width(label))
-        .collect();
-    let total: i32 = widths.iter().sum::<i32>() + gap * (items.len() as i32 - 1).max(0);
-    let (w, _) = area.dim_in_pixel();
-    let mut x = (w as i32 - total).max(0) / 2;
-    let left = small().pos(Pos::new(HPos::Left, VPos::Center));
-    for ((label, color), width) in items.iter().zip(widths) {
-        area.draw(&Rectangle::new(
-            [(x, y - 7), (x + 16, y + 7)],
-            color.filled(),
-        ))?;
-        area.draw(&Text::new(label.to_string(), (x + 22, y), left.clone()))?;
-        x += width + gap;
-    }
-    Ok(())
-}
-
 /// A column of line-legend entries (a short line in the colour, then its label) starting at
 /// pixel `(x, y)` of `area`; for legends kept outside the plotting area.
 pub(crate) fn legend_column(area: &Area, (x, y): (i32, i32), items: &[(String, RGBColor)]) -> Draw {

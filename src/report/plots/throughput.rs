@@ -64,7 +64,7 @@ fn panels(study: &StudyResult) -> Vec<Panel> {
         })
         .collect();
     if keys.len() != 1 {
-        keys.push(("on_spec_reo".into(), "all products (total REO)".into()));
+        keys.push(("throughput".into(), "all products (total REO)".into()));
     }
     keys.into_iter()
         .filter_map(|(key, caption)| panel_data(study, &key, caption))
@@ -90,7 +90,7 @@ fn panel_data(study: &StudyResult, key: &str, caption: String) -> Option<Panel> 
         .iter()
         .find(|s| s.name == key)?
         .unit;
-    let what = if key == "on_spec_reo" {
+    let what = if key == "throughput" {
         "on-spec REO".to_string()
     } else {
         format!("on-spec {}", crate::report::table::short_name(study, key))

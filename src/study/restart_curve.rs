@@ -1,0 +1,97 @@
+//! A circuit's restart curve from its dynamic stage model: off-spec hours and mean purity of
+//! each outlet's liquor after stops of every length on a grid covering the scenario's repair,
+//! maintenance and parking times, judged against the sales specs of the products the outlets
+//! feed.
+
+use crate::Result;
+use crate::chem::dynamic::{DynamicModel, DynamicOptions, RestartPoint, stop_grid};
+use crate::flow::{ChangeoverStart, RestartCurve, RestartSpec};
+use crate::scenario::Scenario;
+use rayon::prelude::*;
+
+/// Longest stop the grid covers when nothing longer is configured, hours.
+const MIN_GRID_H: f64 = 24.0;
+
+/// The restart curve of circuit `c` whose outlets feed products with sales specs `specs`.
+pub fn curve(scenario: &Scenario, c: usize, specs: [Option<f64>; 2]) -> Result<RestartSpec> {
+    let circuit = &scenario.circuits[c];
+    let Some(sep) = &circuit.separation else {
+        return Ok(RestartSpec::None);
+    };
+    if specs.iter().all(Option::is_none) {
+        return Ok(RestartSpec::None);
+    }
+    let steady = sep.solve().map_err(|e| input(&circuit.name, e))?;
+    let options = DynamicOptions {
+        residence_h: circuit.stage_residence_h,
+        ..DynamicOptions::default()
+    };
+    let model = DynamicModel::new(sep, &steady, options).map_err(|e| input(&circuit.name, e))?;
+    let stops = stop_grid(longest_stop(scenario, c));
+    // One run of the dynamic model per stop length, independent of each other: in parallel
+    // (the same points at any thread count).
+    let points: Vec<RestartPoint> = stops
+        .par_iter()
+        .map(|d| model.restart_points(std::slice::from_ref(d), specs[0], specs[1]))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| input(&circuit.name, e))?
+        .into_iter()
+        .flatten()
+        .collect();
+    let naive = if starts_naive(scenario, c) {
+        let p = model
+            .naive_start_point(specs[0], specs[1])
+            .map_err(|e| input(&circuit.name, e))?;
+        Some(figures(&p))
+    } else {
+        None
+    };
+    let (off_h, purity) = points.iter().map(figures).unzip();
+    Ok(RestartSpec::Curve(RestartCurve {
+        stops_h: stops,
+        off_h,
+        purity,
+        naive,
+    }))
+}
+
+/// A point's off-spec hours and mean purities, (A, B) each.
+fn figures(p: &RestartPoint) -> ([f64; 2], [f64; 2]) {
+    ([p.off_a_h, p.off_b_h], [p.mean_purity_a, p.mean_purity_b])
+}
+
+/// Whether circuit `c` is on a campaign line that changes over from a naive start.
+fn starts_naive(scenario: &Scenario, c: usize) -> bool {
+    scenario
+        .flowsheet
+        .lines
+        .iter()
+        .any(|l| l.circuits.contains(&c) && l.start == ChangeoverStart::Naive)
+}
+
+fn input(name: &str, e: crate::chem::ChemError) -> crate::Error {
+    crate::Error::Input(format!(
+        "circuit \"{name}\": the restart transient cannot be computed: {e}"
+    ))
+}
+
+/// The longest stop circuit `c` is likely to see: the largest of its repair times (mean plus
+/// three standard deviations), maintenance durations and parking on a campaign line.
+fn longest_stop(scenario: &Scenario, c: usize) -> f64 {
+    let circuit = &scenario.circuits[c];
+    let mut longest = MIN_GRID_H;
+    for f in &circuit.failures {
+        longest = longest.max(f.time_to_repair.mean() * 4.0);
+    }
+    for m in &circuit.maintenance {
+        longest = longest.max(m.duration_h);
+    }
+    for l in &scenario.flowsheet.lines {
+        if l.circuits.contains(&c) {
+            if let crate::scenario::flowsheet::LineRule::Length(h) = l.rule {
+                longest = longest.max(h * l.circuits.len() as f64 + l.changeover_h * 2.0);
+            }
+        }
+    }
+    longest
+}
