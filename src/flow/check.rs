@@ -226,8 +226,13 @@ fn restart(c: &CircuitSpec) -> Result<(), SpecError> {
                     "grid, off-spec times and purities differ in length",
                 ));
             }
-            if curve.stops_h[0] != 0.0 || curve.stops_h.windows(2).any(|w| w[1] <= w[0]) {
-                return Err(err(at, "stop lengths must start at 0 and increase"));
+            let finite = curve.stops_h.iter().all(|s| s.is_finite());
+            if !finite || curve.stops_h[0] != 0.0 || curve.stops_h.windows(2).any(|w| w[1] <= w[0])
+            {
+                return Err(err(
+                    at,
+                    "stop lengths must be finite, start at 0 and increase",
+                ));
             }
             let times = curve.off_h.iter().flatten();
             if times.clone().any(|h| !(h.is_finite() && *h >= 0.0)) {

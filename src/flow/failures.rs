@@ -229,7 +229,10 @@ impl Flow<'_> {
             }
             RestartSpec::Curve(curve) => {
                 let (off, purity) = match stop_h {
-                    Some(d) => super::restart::eval(curve, d),
+                    Some(d) => self.restart[c]
+                        .as_ref()
+                        .expect("Flow::new builds every curve's interpolant")
+                        .eval(d),
                     None => curve.naive.unwrap_or(([0.0; 2], spec.purity.design)),
                 };
                 [(off[0], Some(purity[0])), (off[1], Some(purity[1]))]

@@ -24,7 +24,7 @@ mod train;
 
 pub use circuit::{fill, water_fill};
 pub use model::{Flow, SERIES_BINS};
-pub use restart::eval as restart_eval;
+pub use restart::RestartInterpolant;
 pub use result::*;
 pub use spec::*;
 

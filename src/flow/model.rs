@@ -8,6 +8,7 @@ use super::event::Ev;
 use super::network::{Deadline, Fired};
 use super::product::Product;
 use super::result::Snapshot;
+use super::spec::RestartSpec;
 use super::spec::*;
 use super::tank::Tank;
 use super::train::{Clock, ClockState, Train};
@@ -131,6 +132,8 @@ pub struct Flow<'a> {
     pub(super) warm: Option<Snapshot>,
     /// On-spec output sold by the end of each bin, t.
     pub(super) series: Vec<f64>,
+    /// Per circuit: its restart curve, ready to evaluate (`None` without a curve).
+    pub(super) restart: Vec<Option<super::restart::RestartInterpolant>>,
     /// Largest drift of each circuit's feed composition from its design (max abs mass
     /// fraction difference) seen in the window, with the composition.
     pub(super) drift: Vec<(f64, Vec<f64>)>,
@@ -255,6 +258,17 @@ impl<'a> Flow<'a> {
             dirty: vec![true; circuits.len()],
             touched: None,
             drift: vec![(0.0, vec![0.0; e]); circuits.len()],
+            restart: p
+                .circuits
+                .iter()
+                .map(|c| match &c.restart {
+                    RestartSpec::Curve(curve) => Some(
+                        super::restart::RestartInterpolant::new(curve)
+                            .expect("the plant spec validates its restart curves"),
+                    ),
+                    _ => None,
+                })
+                .collect(),
             scratch: super::network::Scratch::new(spec),
             advanced_to: 0.0,
             circuits,

@@ -1,24 +1,51 @@
 //! Evaluating a circuit's restart curve: off-spec hours and mean purity after a stop of d
-//! hours, by monotone interpolation between the grid points the dynamic model computed.
+//! hours, by monotone piecewise-cubic (PCHIP) interpolation between the grid points the
+//! dynamic model computed. The off-spec time grows convexly with the stop (a 2 h stop costs
+//! almost nothing, a day costs days), so straight lines between log-spaced grid points would
+//! overstate it between them.
 
 use super::spec::RestartCurve;
+use crate::chem::monotone::MonotoneCurve;
 
-/// Off-spec hours and mean purity during them, per outlet (A, B), after a stop of `stop_h`.
-/// Below the grid's first point (0 h) the first values; between points, piecewise linear
-/// (monotone data stay monotone); beyond the last point, the last values.
-pub fn eval(curve: &RestartCurve, stop_h: f64) -> ([f64; 2], [f64; 2]) {
-    let x = &curve.stops_h;
-    let i = x.partition_point(|&s| s <= stop_h);
-    if i == 0 {
-        return (curve.off_h[0], curve.purity[0]);
+/// A restart curve ready to evaluate (built once per replication; evaluation allocates
+/// nothing).
+#[derive(Debug, Clone)]
+pub struct RestartInterpolant {
+    /// Off-spec hours against the stop length, outlets A and B.
+    off: [MonotoneCurve; 2],
+    /// Mean purity over the off-spec window against the stop length, A and B.
+    purity: [MonotoneCurve; 2],
+}
+
+impl RestartInterpolant {
+    /// The interpolant of `curve` (its grid validated by the plant spec: strictly increasing
+    /// stops, finite values).
+    pub fn new(curve: &RestartCurve) -> Result<Self, String> {
+        let column = |f: &dyn Fn(usize) -> f64| -> Result<MonotoneCurve, String> {
+            MonotoneCurve::new(
+                curve.stops_h.clone(),
+                (0..curve.stops_h.len()).map(f).collect(),
+            )
+        };
+        Ok(RestartInterpolant {
+            off: [
+                column(&|k| curve.off_h[k][0])?,
+                column(&|k| curve.off_h[k][1])?,
+            ],
+            purity: [
+                column(&|k| curve.purity[k][0])?,
+                column(&|k| curve.purity[k][1])?,
+            ],
+        })
     }
-    if i == x.len() {
-        return (curve.off_h[i - 1], curve.purity[i - 1]);
+
+    /// Off-spec hours and mean purity during them, per outlet (A, B), after a stop of
+    /// `stop_h`: the grid's values at its points, PCHIP between them (monotone where the data
+    /// are, no new extrema); below the first point its values; beyond the last, off-spec time
+    /// goes on along the last interval's slope and purity stays at the last value or above.
+    pub fn eval(&self, stop_h: f64) -> ([f64; 2], [f64; 2]) {
+        let off = |o: usize| self.off[o].eval(stop_h).max(0.0);
+        let purity = |o: usize| self.purity[o].eval(stop_h).clamp(0.0, 1.0);
+        ([off(0), off(1)], [purity(0), purity(1)])
     }
-    let w = (stop_h - x[i - 1]) / (x[i] - x[i - 1]);
-    let lerp = |a: [f64; 2], b: [f64; 2]| [a[0] + w * (b[0] - a[0]), a[1] + w * (b[1] - a[1])];
-    (
-        lerp(curve.off_h[i - 1], curve.off_h[i]),
-        lerp(curve.purity[i - 1], curve.purity[i]),
-    )
 }

@@ -411,3 +411,53 @@ fn drift_report_resolves_the_cascade_at_the_drifted_feed() {
     assert!((drifted[1] - expected.purity_b).abs() < 1e-9, "{drifted:?}");
     assert!(drifted[0] < design_purity[0]);
 }
+
+/// Between grid points the plant's restart curve (PCHIP) follows the dynamic model more
+/// closely than straight lines would: at the geometric midpoints of the grid's three longest
+/// intervals, the summed error in off-spec hours (both outlets) is below linear interpolation's
+/// and below 25 % of the summed true off-spec hours (measured: 5.0 h against 13.8 h for
+/// straight lines, of 45.0 h; at 48 h the A product's 15.6 h would be 22.1 h by a straight
+/// line).
+#[test]
+fn restart_curve_interpolates_the_dynamic_model_between_grid_points() {
+    let base = ScenarioSource::from_text("d.toml", DEFAULT.to_string())
+        .unwrap()
+        .base()
+        .unwrap();
+    let built = reesim::study::build::build(&base, 0.0).unwrap();
+    let reesim::flow::RestartSpec::Curve(curve) = &built.spec.parts().circuits[0].restart else {
+        panic!("a dynamic restart curve");
+    };
+    let interpolant = reesim::flow::RestartInterpolant::new(curve).unwrap();
+    let sep = base.circuits[0].separation.as_ref().unwrap();
+    let model = reesim::chem::DynamicModel::from_spec(
+        sep,
+        reesim::chem::DynamicOptions {
+            residence_h: 25.0 / 60.0,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let n = curve.stops_h.len();
+    let (mut pchip_err, mut linear_err, mut total) = (0.0, 0.0, 0.0);
+    for k in n - 4..n - 1 {
+        let (x0, x1) = (curve.stops_h[k], curve.stops_h[k + 1]);
+        let d = (x0 * x1).sqrt();
+        let truth = model
+            .restart_points(&[d], Some(0.9997), Some(0.9991))
+            .unwrap()[0];
+        let (off, _) = interpolant.eval(d);
+        let w = (d - x0) / (x1 - x0);
+        for (o, t) in [truth.off_a_h, truth.off_b_h].into_iter().enumerate() {
+            let linear = curve.off_h[k][o] + w * (curve.off_h[k + 1][o] - curve.off_h[k][o]);
+            pchip_err += (off[o] - t).abs();
+            linear_err += (linear - t).abs();
+            total += t;
+        }
+    }
+    assert!(
+        pchip_err < linear_err,
+        "PCHIP {pchip_err} h vs linear {linear_err} h"
+    );
+    assert!(pchip_err < 0.25 * total, "PCHIP {pchip_err} h of {total} h");
+}
