@@ -112,15 +112,9 @@ impl Flow<'_> {
     /// Starts clock `i`'s repair now if a crew is free, else queues it.
     fn request_crew(&mut self, i: u32, sched: &mut Scheduler<Ev>) {
         let c = self.trains[self.clocks[i as usize].train as usize].circuit as usize;
-        if let Some(pool) = self.crew_of[c] {
-            let crew = &mut self.crews[pool];
-            if crew.free == 0 {
-                crew.queue.push_back(i);
-                return;
-            }
-            crew.free -= 1;
+        if self.crews.request(c, i) {
+            self.start_repair(i, sched);
         }
-        self.start_repair(i, sched);
     }
 
     fn start_repair(&mut self, i: u32, sched: &mut Scheduler<Ev>) {
@@ -154,11 +148,8 @@ impl Flow<'_> {
             }
         }
         self.dirty[c] = true;
-        if let Some(pool) = self.crew_of[c] {
-            match self.crews[pool].queue.pop_front() {
-                Some(next) => self.start_repair(next, sched),
-                None => self.crews[pool].free += 1,
-            }
+        if let Some(next) = self.crews.release(c) {
+            self.start_repair(next, sched);
         }
         self.draw_failure(i, sched);
         true

@@ -11,6 +11,7 @@
 mod campaign;
 mod check;
 mod circuit;
+mod crew;
 mod event;
 mod failures;
 mod model;

@@ -17,15 +17,6 @@ use crate::engine::{Model, Sampler, Scheduler, SimTime, StreamRng, mix64, stream
 /// Number of equal bins over [0, horizon] of the on-spec output series (automatic warm-up).
 pub const SERIES_BINS: usize = 200;
 
-/// Repair crews: free crews and failed clocks waiting FIFO.
-#[derive(Debug, Clone)]
-pub(super) struct Crew {
-    /// Free crews (`u32::MAX`: unlimited).
-    pub free: u32,
-    /// Clocks waiting for a crew.
-    pub queue: VecDeque<u32>,
-}
-
 /// Random draws of one failure mode of one circuit.
 #[derive(Debug, Clone)]
 pub(super) struct ModeSamplers {
@@ -100,9 +91,8 @@ pub struct Flow<'a> {
     pub(super) rngs: Vec<StreamRng>,
     /// Per circuit, per mode.
     pub(super) samplers: Vec<Vec<ModeSamplers>>,
-    /// Per circuit: index into `crews`, `None` = unlimited.
-    pub(super) crew_of: Vec<Option<usize>>,
-    pub(super) crews: Vec<Crew>,
+    /// Repair crews of every circuit.
+    pub(super) crews: super::crew::Crews,
     /// Tank 0 is the feed tank, tank t + 1 intermediate tank t.
     pub(super) tanks: Vec<Tank>,
     /// Per tank: the circuit it feeds.
@@ -194,7 +184,7 @@ impl<'a> Flow<'a> {
                     .collect()
             })
             .collect();
-        let (crew_of, crews) = crews(p);
+        let crews = super::crew::Crews::new(p);
         let mut tanks = vec![Tank::new(p.feed.tank_capacity, e)];
         tanks.extend(p.tanks.iter().map(|t| Tank::new(t.capacity, e)));
         let mut consumer = vec![None; tanks.len()];
@@ -276,7 +266,6 @@ impl<'a> Flow<'a> {
             clocks,
             rngs,
             samplers,
-            crew_of,
             crews,
             tanks,
             consumer,
@@ -356,33 +345,6 @@ fn purpose(kind: u64, circuit: usize, train: u32, mode: usize) -> u64 {
 }
 
 /// Crew pools: the plant's shared pools first, then one per circuit with its own crew count.
-fn crews(p: &PlantParts) -> (Vec<Option<usize>>, Vec<Crew>) {
-    let mut crews: Vec<Crew> = p
-        .crew_pools
-        .iter()
-        .map(|c| Crew {
-            free: c.crews,
-            queue: VecDeque::new(),
-        })
-        .collect();
-    let of = p
-        .circuits
-        .iter()
-        .map(|c| match c.crews {
-            Crews::Pool(i) => Some(i),
-            Crews::Own(None) => None,
-            Crews::Own(Some(n)) => {
-                crews.push(Crew {
-                    free: n,
-                    queue: VecDeque::new(),
-                });
-                Some(crews.len() - 1)
-            }
-        })
-        .collect();
-    (of, crews)
-}
-
 impl Model for Flow<'_> {
     type Event = Ev;
 
