@@ -16,6 +16,7 @@ mod event;
 mod failures;
 mod model;
 pub mod network;
+mod offspec;
 pub mod product;
 mod restart;
 mod result;

@@ -103,12 +103,8 @@ pub struct Flow<'a> {
     pub(super) feed: FeedState,
     pub(super) lines: Vec<LineState>,
     pub(super) finishing: Option<Finishing>,
-    /// Off-spec liquor scrapped since 0, t per element, and its rate now (diverted liquor).
-    pub(super) scrapped: Vec<f64>,
-    pub(super) scrap_rate: Vec<f64>,
-    pub(super) scrap_last_h: f64,
-    /// Recycled off-spec since 0, t.
-    pub(super) recycled_t: f64,
+    /// Off-spec scrapped and recycled.
+    pub(super) off_spec: super::offspec::OffSpec,
     /// Circuits whose trains changed since the last rate solve.
     pub(super) dirty: Vec<bool>,
     /// The train the event being handled is about, when no other train can change with it
@@ -274,10 +270,7 @@ impl<'a> Flow<'a> {
             feed,
             lines,
             finishing,
-            scrapped: vec![0.0; e],
-            scrap_rate: vec![0.0; e],
-            scrap_last_h: 0.0,
-            recycled_t: 0.0,
+            off_spec: super::offspec::OffSpec::new(e),
             warm: None,
             series: Vec::with_capacity(SERIES_BINS),
         }
@@ -493,14 +486,10 @@ impl Flow<'_> {
             }
         } else if let Some(t) = self.recycle_to[s] {
             let mass = &self.products[s].closed;
-            self.recycled_t += mass.iter().sum::<f64>();
+            self.off_spec.recycle(mass.iter().sum::<f64>());
             self.tanks[t].add(mass);
         } else {
-            let mass = &self.products[s].closed;
-            self.scrapped
-                .iter_mut()
-                .zip(mass)
-                .for_each(|(a, m)| *a += m);
+            self.off_spec.scrap(&self.products[s].closed);
         }
     }
 
@@ -536,13 +525,7 @@ impl Flow<'_> {
         for c in &mut self.circuits {
             c.advance(now);
         }
-        let dt = now - self.scrap_last_h;
-        if dt > 0.0 {
-            for (s, r) in self.scrapped.iter_mut().zip(&self.scrap_rate) {
-                *s += r * dt;
-            }
-            self.scrap_last_h = now;
-        }
+        self.off_spec.advance(now);
         for l in &mut self.lines {
             if l.changing {
                 l.changeover_h += now - l.changeover_since;

@@ -544,7 +544,7 @@ impl Flow<'_> {
         for v in &mut self.scratch.recycle_in {
             v.iter_mut().for_each(|x| *x = 0.0);
         }
-        self.scrap_rate.iter_mut().for_each(|x| *x = 0.0);
+        self.off_spec.clear_rate();
         let parts = self.spec.parts();
         for c in 0..self.circuits.len() {
             let st = &self.circuits[c];
@@ -567,7 +567,7 @@ impl Flow<'_> {
                             OffSpecPolicy::Recycle => {
                                 self.scratch.recycle_in[tank_of(spec.source)][e] += divert
                             }
-                            OffSpecPolicy::Scrap => self.scrap_rate[e] += divert,
+                            OffSpecPolicy::Scrap => self.off_spec.add_rate(e, divert),
                         }
                     }
                 }

@@ -185,8 +185,8 @@ impl Flow<'_> {
                 .iter()
                 .map(|t| (t.level_integral, t.full_h, t.empty_h))
                 .collect(),
-            scrapped_t: self.scrapped.iter().sum(),
-            recycled_t: self.recycled_t,
+            scrapped_t: self.off_spec.scrapped().iter().sum(),
+            recycled_t: self.off_spec.recycled_t(),
             stock_t: self.stock().iter().sum(),
             lines: self
                 .lines
@@ -391,7 +391,7 @@ impl Flow<'_> {
             offered: scale(self.feed.offered_t),
             refused: scale(self.feed.offered_t - self.feed.accepted_t),
             sold,
-            scrapped: self.scrapped.clone(),
+            scrapped: self.off_spec.scrapped().to_vec(),
             stock: self.stock(),
         }
     }
