@@ -240,13 +240,22 @@ fn restart_curve(repair: &str) -> (Vec<f64>, Vec<f64>) {
         &format!("mean = \"{repair}\", cv = 0.5"),
         1,
     );
-    let source = ScenarioSource::from_text("dyn.toml", text).unwrap();
-    let base = source.base().unwrap();
+    let (_, c) = scenario_and_curve(text);
+    (c.stops_h, c.off_h.iter().map(|o| o[0]).collect())
+}
+
+/// The base scenario of `text` and its circuit 0's dynamic restart curve.
+fn scenario_and_curve(text: String) -> (reesim::scenario::Scenario, reesim::flow::RestartCurve) {
+    let base = ScenarioSource::from_text("dyn.toml", text)
+        .unwrap()
+        .base()
+        .unwrap();
     let built = reesim::study::build::build(&base, 0.0).unwrap();
     let reesim::flow::RestartSpec::Curve(c) = &built.spec.parts().circuits[0].restart else {
         panic!("a dynamic restart curve");
     };
-    (c.stops_h.clone(), c.off_h.iter().map(|o| o[0]).collect())
+    let curve = c.clone();
+    (base, curve)
 }
 
 #[test]
@@ -310,14 +319,7 @@ fn restart_curve_equals_cascade_dynamic_stop() {
         "/scenarios/ndpr-parallel-trains.toml"
     );
     let (grid, _) = restart_curve("8 h");
-    let base = ScenarioSource::from_text("d.toml", DEFAULT.to_string())
-        .unwrap()
-        .base()
-        .unwrap();
-    let built = reesim::study::build::build(&base, 0.0).unwrap();
-    let reesim::flow::RestartSpec::Curve(curve) = &built.spec.parts().circuits[0].restart else {
-        panic!("a dynamic restart curve");
-    };
+    let (_, curve) = scenario_and_curve(DEFAULT.to_string());
     assert_eq!(curve.stops_h, grid);
     for i in [grid.len() - 2, grid.len() - 1] {
         let stop = format!("{:?}", grid[i]);
@@ -420,15 +422,8 @@ fn drift_report_resolves_the_cascade_at_the_drifted_feed() {
 /// line).
 #[test]
 fn restart_curve_interpolates_the_dynamic_model_between_grid_points() {
-    let base = ScenarioSource::from_text("d.toml", DEFAULT.to_string())
-        .unwrap()
-        .base()
-        .unwrap();
-    let built = reesim::study::build::build(&base, 0.0).unwrap();
-    let reesim::flow::RestartSpec::Curve(curve) = &built.spec.parts().circuits[0].restart else {
-        panic!("a dynamic restart curve");
-    };
-    let interpolant = reesim::flow::RestartInterpolant::new(curve).unwrap();
+    let (base, curve) = scenario_and_curve(DEFAULT.to_string());
+    let interpolant = reesim::flow::RestartInterpolant::new(&curve).unwrap();
     let sep = base.circuits[0].separation.as_ref().unwrap();
     let model = reesim::chem::DynamicModel::from_spec(
         sep,
