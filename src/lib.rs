@@ -14,6 +14,7 @@ pub mod engine;
 mod error;
 pub mod experiment;
 pub mod flow;
+pub mod money;
 pub mod report;
 pub mod scenario;
 pub mod study;

@@ -74,10 +74,44 @@ fn layout_value(
                 .collect::<Vec<_>>(),
         });
     }
+    if layout.money.is_some() {
+        value["economics"] = economics(&layout.summaries);
+    }
+    if let Some(p) = &layout.p_best {
+        value["p_best"] = json!({ "mean": finite(p.mean), "ci95": finite(p.ci95) });
+    }
     if let Some(comparison) = comparison {
         value["vs_base"] = vs_base(comparison);
     }
     value
+}
+
+/// The figures of the economics contract, each `{ mean, ci95, unit }`.
+const ECONOMICS: &[&str] = &[
+    "capital_cost",
+    "working_capital",
+    "operating_cost",
+    "revenue",
+    "value_added",
+    "npv",
+    "irr",
+    "levelised_cost",
+    "payback",
+];
+
+/// `{ capital_cost: { mean, ci95, unit }, ... }` (a figure undefined in some replication,
+/// such as an IRR without a root, has a null mean).
+fn economics(summaries: &[FigureSummary]) -> Value {
+    let mut map = Map::new();
+    for name in ECONOMICS {
+        if let Some(s) = summaries.iter().find(|s| s.name == *name) {
+            map.insert(
+                (*name).to_string(),
+                json!({ "mean": finite(s.stats.mean), "ci95": finite(s.stats.ci95), "unit": s.unit }),
+            );
+        }
+    }
+    Value::Object(map)
 }
 
 /// `{ name: { mean, ci95, sd, min, max, n, unit } }` in figure order.

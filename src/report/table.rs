@@ -19,6 +19,7 @@ impl Exporter for TableExporter {
         losses_table(&mut out, study);
         bottlenecks(&mut out, study);
         drifts(&mut out, study);
+        economics_table(&mut out, study);
         gains(&mut out, study);
         answer(&mut out, study);
         Ok(out)
@@ -95,8 +96,87 @@ fn shown(summary: &FigureSummary) -> bool {
         || n.ends_with("_residence")
         || matches!(
             n,
-            "throughput" | "availability" | "held_back" | "lost_feed" | "off_spec" | "stock_change"
+            "throughput"
+                | "sales_value"
+                | "availability"
+                | "held_back"
+                | "lost_feed"
+                | "off_spec"
+                | "stock_change"
         )
+}
+
+/// The money figures of the economics table, in order.
+const ECONOMICS: &[&str] = &[
+    "capital_cost",
+    "working_capital",
+    "operating_cost",
+    "operating_feed",
+    "operating_reagents",
+    "operating_solvent",
+    "operating_labour",
+    "operating_power",
+    "operating_maintenance",
+    "revenue",
+    "value_added",
+    "npv",
+    "irr",
+    "levelised_cost",
+    "payback",
+];
+
+/// Capital, operating cost, revenue and the decision figures per layout, with the
+/// probability of the highest NPV (only with `[economics]`).
+fn economics_table(out: &mut String, study: &StudyResult) {
+    let Some(money) = &study.layouts[0].money else {
+        return;
+    };
+    let s = &money.settings;
+    let _ = writeln!(
+        out,
+        "Economics ({} of {}; {} %/yr real over {} yr; {} start; defaults and sources: docs/sources.md section 6):",
+        s.currency,
+        s.cost_year,
+        num(s.discount_rate * 100.0, 3),
+        s.life_yr,
+        match s.startup {
+            crate::money::Startup::Preloaded => "pre-loaded",
+            crate::money::Startup::Naive => "naive",
+        }
+    );
+    let find = |l: &LayoutResult, name: &str| l.summaries.iter().find(|f| f.name == name).cloned();
+    let mut labels = Vec::new();
+    let mut cells: Vec<Vec<String>> = vec![Vec::new(); study.layouts.len()];
+    for name in ECONOMICS {
+        let Some(first) = find(&study.layouts[0], name) else {
+            continue;
+        };
+        labels.push(label(study, &first));
+        for (l, layout) in study.layouts.iter().enumerate() {
+            cells[l].push(find(layout, name).map_or("-".into(), |f| cell(&f)));
+        }
+    }
+    labels.push("probability of the highest NPV".into());
+    for (l, layout) in study.layouts.iter().enumerate() {
+        cells[l].push(
+            layout
+                .p_best
+                .map_or("-".into(), |p| cell_of(p.mean, p.ci95, "fraction")),
+        );
+    }
+    aligned(out, study, "money", &labels, &cells);
+}
+
+/// Money in millions: the display scale and unit of a figure's unit ("USD/yr" -> "M USD/yr").
+fn display_unit(unit: &str) -> (f64, String) {
+    let currency = crate::scenario::price::CURRENCIES
+        .iter()
+        .any(|c| unit == *c || unit.strip_prefix(c).is_some_and(|r| r == "/yr"));
+    if currency {
+        (1e-6, format!("M {unit}"))
+    } else {
+        (1.0, unit.to_string())
+    }
 }
 
 /// The headline figures of every layout: row labels, and per layout one cell per row
@@ -256,6 +336,7 @@ pub(crate) fn label(study: &StudyResult, s: &FigureSummary) -> String {
 
 /// A figure's name for people, with its unit, e.g. "on-spec Nd2O3 (t REO/yr)".
 pub(crate) fn figure_label(flows: &ProductFlows, name: &str, unit: &str) -> String {
+    let unit = display_unit(unit).1;
     let circuit = |key: &str| -> String {
         flows
             .circuit_names
@@ -281,6 +362,16 @@ pub(crate) fn figure_label(flows: &ProductFlows, name: &str, unit: &str) -> Stri
         "held_back" => "feed held back at full tank".to_string(),
         "off_spec" => "off-spec product (batches below spec)".to_string(),
         "stock_change" => "stock change over the window".to_string(),
+        "sales_value" => "on-spec product at its price".to_string(),
+        "capital_cost" => "capital cost (installed + solvent fill)".to_string(),
+        "working_capital" => "working capital (REE inventory)".to_string(),
+        "operating_cost" => "operating cost".to_string(),
+        "value_added" => "value added over feed".to_string(),
+        "npv" => "NPV".to_string(),
+        "irr" => "IRR".to_string(),
+        "levelised_cost" => "levelised cost of on-spec product".to_string(),
+        "payback" => "simple payback".to_string(),
+        n if n.starts_with("operating_") => format!("  {}", n.replace('_', " ")),
         n => match flows
             .products
             .iter()
@@ -303,8 +394,13 @@ fn cell_of(mean: f64, ci95: f64, unit: &str) -> String {
     // Rounding residue of a quantity that is zero (e.g. a stock change over whole cycles).
     let zero = |x: f64| if x.abs() < 1e-9 { 0.0 } else { x };
     let (mean, ci95) = (zero(mean), zero(ci95));
-    let scale = if unit == "fraction" { 100.0 } else { 1.0 };
-    let unit = if unit == "fraction" { " %" } else { "" };
+    let fraction = unit == "fraction" || unit == "fraction/yr";
+    let scale = if fraction {
+        100.0
+    } else {
+        display_unit(unit).0
+    };
+    let unit = if fraction { " %" } else { "" };
     if ci95.is_finite() {
         let mean = num(mean * scale, 4);
         let ci = ci95 * scale;
@@ -347,7 +443,10 @@ pub(crate) fn gain_parts(study: &StudyResult) -> Vec<(String, Vec<String>)> {
                 .iter()
                 .filter(|c| {
                     c.name.starts_with("on_spec_")
-                        || matches!(c.name.as_str(), "availability" | "held_back" | "off_spec")
+                        || matches!(
+                            c.name.as_str(),
+                            "sales_value" | "availability" | "held_back" | "off_spec" | "npv"
+                        )
                         || (c.name == "lost_feed" && base_mean(study, &c.name) > 0.0)
                 })
                 .map(|c| gain_text(study, c))
@@ -370,6 +469,17 @@ fn base_mean(study: &StudyResult, name: &str) -> f64 {
 pub(crate) fn gain_text(study: &StudyResult, c: &FigureComparison) -> String {
     let star = if c.paired.significant { "*" } else { "" };
     let name = short_name(study, &c.name);
+    if c.name == "npv" {
+        let d = &c.paired.difference;
+        let (scale, unit) = display_unit(&c.unit);
+        let m = |x: f64| format!("{:+.1}", x * scale);
+        return format!(
+            "{name} {} {unit}{star} [{}, {}]",
+            m(d.estimate),
+            m(d.estimate - d.ci95),
+            m(d.estimate + d.ci95)
+        );
+    }
     match c.paired.ratio {
         Some(r) if c.unit != "fraction" => format!(
             "{name} {}{star} [{}, {}]",
@@ -392,6 +502,8 @@ pub(crate) fn short_name(study: &StudyResult, key: &str) -> String {
         "lost_feed" => "lost feed".into(),
         "held_back" => "held-back feed".into(),
         "off_spec" => "off-spec product".into(),
+        "sales_value" => "on-spec value".into(),
+        "npv" => "NPV".into(),
         k => flows
             .products
             .iter()
@@ -413,8 +525,12 @@ fn answer(out: &mut String, study: &StudyResult) {
     let _ = writeln!(out, "Answer: {}", answer_sentence(study));
 }
 
-/// One sentence: the variant with the largest on-spec output gain, or the base alone.
+/// One sentence: with `[economics]` the layout with the highest expected NPV; else the variant
+/// with the largest gain in on-spec value (tonnes at their prices), or the base alone.
 pub(crate) fn answer_sentence(study: &StudyResult) -> String {
+    if study.layouts[0].money.is_some() {
+        return npv_answer(study);
+    }
     let headline = headline_key(&study.layouts[0]);
     let best = study.layouts[1..]
         .iter()
@@ -427,13 +543,9 @@ pub(crate) fn answer_sentence(study: &StudyResult) -> String {
                 .total_cmp(&b.1.paired.difference.estimate)
         });
     let base = &study.layouts[0];
-    let value = |l: &LayoutResult, key: &str| {
-        l.summaries
-            .iter()
-            .find(|s| s.name == key)
-            .map_or(f64::NAN, |s| s.stats.mean)
-    };
     let label = short_name(study, &headline);
+    let (scale, unit) = display_unit(&unit_of(base, &headline));
+    let amount = |l: &LayoutResult| num(mean_of(l, &headline) * scale, 4);
     match best {
         Some((layout, f)) => {
             let r = f.paired.ratio.unwrap_or(crate::experiment::Interval {
@@ -443,35 +555,105 @@ pub(crate) fn answer_sentence(study: &StudyResult) -> String {
             let verdict = if f.paired.significant {
                 String::new()
             } else {
-                format!("no variant changes on-spec {label} significantly; the largest change: ")
+                format!("no variant changes {label} significantly; the largest change: ")
             };
             format!(
-                "{verdict}{}: {} on-spec {label} per year (95 % CI {} to {}), {} vs {} t/yr; availability {} % vs {} %.",
+                "{verdict}{}: {} {label} per year (95 % CI {} to {}), {} vs {} {unit}; availability {} % vs {} %.",
                 layout.name,
                 pct(r.estimate - 1.0),
                 pct(r.estimate - r.ci95 - 1.0),
                 pct(r.estimate + r.ci95 - 1.0),
-                num(value(layout, &headline), 4),
-                num(value(base, &headline), 4),
-                num(value(layout, "availability") * 100.0, 4),
-                num(value(base, "availability") * 100.0, 4),
+                amount(layout),
+                amount(base),
+                num(mean_of(layout, "availability") * 100.0, 4),
+                num(mean_of(base, "availability") * 100.0, 4),
             )
         }
         None => format!(
-            "{} t/yr on-spec {label}, availability {} %.",
-            num(value(base, &headline), 4),
-            num(value(base, "availability") * 100.0, 4)
+            "{} {unit} {label}, availability {} %.",
+            amount(base),
+            num(mean_of(base, "availability") * 100.0, 4)
         ),
     }
 }
 
-/// The headline output figure: the largest product by mass, else total REO.
-fn headline_key(base: &LayoutResult) -> String {
-    base.summaries
+/// The layout with the highest expected NPV, its probability of being best, and its NPV and
+/// on-spec value against the base (or, when the base is best, the best variant's against it).
+fn npv_answer(study: &StudyResult) -> String {
+    let layouts = &study.layouts;
+    let best = (0..layouts.len())
+        .max_by(|&a, &b| mean_of(&layouts[a], "npv").total_cmp(&mean_of(&layouts[b], "npv")))
+        .unwrap_or(0);
+    let (scale, unit) = display_unit(&unit_of(&layouts[0], "npv"));
+    let p = layouts[best].p_best.map_or(f64::NAN, |p| p.mean);
+    let mut text = format!(
+        "highest expected NPV: {}, {} {unit} (best in {} % of paired replications)",
+        layouts[best].name,
+        num(mean_of(&layouts[best], "npv") * scale, 4),
+        num(p * 100.0, 3)
+    );
+    // The comparison to state: the best variant against the base.
+    let variant = if best > 0 {
+        Some(best)
+    } else {
+        (1..layouts.len())
+            .max_by(|&a, &b| mean_of(&layouts[a], "npv").total_cmp(&mean_of(&layouts[b], "npv")))
+    };
+    if let Some(v) = variant {
+        let compare = &study.comparisons[v - 1];
+        let diff = |name: &str| {
+            compare
+                .iter()
+                .find(|c| c.name == name)
+                .map_or("n/a".into(), |c| {
+                    let (scale, unit) = display_unit(&c.unit);
+                    let d = &c.paired.difference;
+                    let star = if c.paired.significant { "*" } else { "" };
+                    format!(
+                        "{:+.1} {unit}{star} (95 % CI {:+.1} to {:+.1})",
+                        d.estimate * scale,
+                        (d.estimate - d.ci95) * scale,
+                        (d.estimate + d.ci95) * scale
+                    )
+                })
+        };
+        let who = if best > 0 {
+            "against the base".to_string()
+        } else {
+            format!("the best variant, {}, against it", layouts[v].name)
+        };
+        text += &format!(
+            "; {who}: NPV {}, on-spec value {}",
+            diff("npv"),
+            diff("sales_value")
+        );
+    }
+    text + "."
+}
+
+/// A layout's mean of figure `name` (NaN if absent).
+fn mean_of(l: &LayoutResult, name: &str) -> f64 {
+    l.summaries
         .iter()
-        .filter(|s| s.name.starts_with("on_spec_") && s.name != "throughput")
-        .max_by(|a, b| a.stats.mean.total_cmp(&b.stats.mean))
-        .map_or_else(|| "throughput".to_string(), |s| s.name.clone())
+        .find(|s| s.name == name)
+        .map_or(f64::NAN, |s| s.stats.mean)
+}
+
+/// The unit of figure `name` in a layout ("" if absent).
+fn unit_of(l: &LayoutResult, name: &str) -> String {
+    l.summaries
+        .iter()
+        .find(|s| s.name == name)
+        .map_or_else(String::new, |s| s.unit.clone())
+}
+
+/// The headline output figure: on-spec value at product prices, else total REO.
+fn headline_key(base: &LayoutResult) -> String {
+    if base.summaries.iter().any(|s| s.name == "sales_value") {
+        "sales_value".into()
+    } else {
+        "throughput".into()
+    }
 }
 
 /// A purity in percent with enough digits to show two significant digits of the impurity

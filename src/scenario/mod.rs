@@ -4,10 +4,12 @@
 //! allowed; unknown keys get a "did you mean". Variants and sweep points are the base file with
 //! dotted-path overrides applied, validated the same way.
 
+mod economics;
 mod error;
 pub mod flowsheet;
 mod locate;
 mod overrides;
+pub mod price;
 pub use overrides::{Override, SweepAxis, Variant};
 mod raw;
 pub mod schema;
@@ -95,6 +97,17 @@ pub struct Circuit {
     pub maintenance: Vec<crate::flow::MaintenanceSpec>,
     /// The SX split, if the scenario describes it.
     pub separation: Option<crate::chem::SeparationSpec>,
+    /// The contactors its stages are (for the capital cost).
+    pub contactor: Contactor,
+}
+
+/// The kind of contactor a circuit's stages are built as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Contactor {
+    /// Gravity mixer-settlers (costed by volume).
+    MixerSettler,
+    /// Centrifugal contactors (costed by throughput).
+    Centrifugal,
 }
 
 /// A product's sales spec (`[product.NAME]`).
@@ -104,8 +117,9 @@ pub struct ProductSale {
     pub name: String,
     /// Minimum blended purity of a batch, mole fraction.
     pub min_purity: Option<f64>,
-    /// Price as written (the economics issue reads it).
-    pub price: Option<String>,
+    /// Price per kg of on-spec product REO, in the economics currency (USD without
+    /// `[economics]`).
+    pub price: Option<f64>,
     /// Batch size; `None`: 24 h of design output.
     pub batch: Option<units::Amount>,
 }
@@ -133,6 +147,8 @@ pub struct Scenario {
     pub products: Vec<ProductSale>,
     /// Tanks, routes, lines and shared resources.
     pub flowsheet: flowsheet::Flowsheet,
+    /// Economic assumptions (`[economics]`), if given.
+    pub economics: Option<crate::money::Settings>,
 }
 
 /// A scenario file read and checked for syntax and unknown keys, ready to be validated as the

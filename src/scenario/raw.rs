@@ -26,6 +26,7 @@ pub struct RawScenario {
     #[serde(default)]
     pub crew_pool: Vec<RawCrewPool>,
     pub finishing: Option<RawFinishing>,
+    pub economics: Option<super::economics::RawEconomics>,
     #[serde(default)]
     pub product: BTreeMap<String, RawProduct>,
     /// Read from the TOML table by [`super::overrides`]; listed here so serde accepts the key.
@@ -123,6 +124,7 @@ pub struct RawCircuit {
     #[serde(default)]
     pub maintenance: Vec<RawMaintenance>,
     pub separation: Option<RawSeparation>,
+    pub contactor: Option<String>,
     pub feed_from: Option<String>,
     pub products: Option<RawProducts>,
 }

@@ -130,7 +130,9 @@ pub fn scenario(raw: &RawScenario, default_name: &str, ck: &mut Checker) -> Scen
         feed_matches_separation(composition, sep, &root, ck);
     }
     let flowsheet = super::flowsheet::flowsheet(raw, &circuits, &feed, ck);
-    let products = products(raw, ck);
+    let economics = super::economics::economics(raw.economics.as_ref(), ck);
+    let currency = economics.as_ref().map_or("USD", |e| e.currency.as_str());
+    let products = products(raw, currency, ck);
     Scenario {
         name: raw.name.clone().unwrap_or_else(|| default_name.to_string()),
         description: raw.description.clone(),
@@ -142,6 +144,7 @@ pub fn scenario(raw: &RawScenario, default_name: &str, ck: &mut Checker) -> Scen
         circuits,
         products,
         flowsheet,
+        economics,
     }
 }
 
@@ -179,7 +182,7 @@ fn feed(raw: &RawFeed, path: &FieldPath, ck: &mut Checker) -> Feed {
 }
 
 /// `[product.NAME]` tables.
-fn products(raw: &RawScenario, ck: &mut Checker) -> Vec<ProductSale> {
+fn products(raw: &RawScenario, currency: &str, ck: &mut Checker) -> Vec<ProductSale> {
     raw.product
         .iter()
         .map(|(name, p)| {
@@ -192,13 +195,14 @@ fn products(raw: &RawScenario, ck: &mut Checker) -> Vec<ProductSale> {
                     );
                 }
             }
+            let price = p.price.as_ref().map(|v| {
+                let per = super::price::Per::Mass;
+                super::economics::amount(Some(v), per, currency, path.key("price"), ck, 0.0)
+            });
             ProductSale {
                 name: name.clone(),
                 min_purity: p.min_purity,
-                price: p.price.as_ref().map(|v| match v {
-                    toml::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                }),
+                price,
                 batch: p.batch,
             }
         })
@@ -373,6 +377,15 @@ fn circuit(raw: &RawCircuit, path: &FieldPath, ck: &mut Checker) -> Circuit {
             .map(|(i, m)| maintenance(m, &path.key("maintenance").index(i), ck))
             .collect(),
         separation,
+        contactor: ck.choice(
+            path.key("contactor"),
+            raw.contactor.as_deref(),
+            super::Contactor::MixerSettler,
+            &[
+                ("mixer-settler", super::Contactor::MixerSettler),
+                ("centrifugal", super::Contactor::Centrifugal),
+            ],
+        ),
     }
 }
 

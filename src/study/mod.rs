@@ -5,6 +5,7 @@ pub mod allocate;
 pub mod build;
 pub mod circuit_data;
 pub mod drift;
+pub mod economics;
 pub mod figures;
 pub mod losses;
 pub mod products;
@@ -79,6 +80,10 @@ pub struct LayoutResult {
     pub mass_balance_error: f64,
     /// One replication's raw result (replication 0), for diagnostics.
     pub first: FlowResult,
+    /// Design and capital cost, when the scenario has `[economics]`.
+    pub money: Option<economics::Money>,
+    /// Probability that this layout has the highest NPV of all layouts (with `[economics]`).
+    pub p_best: Option<Summary>,
 }
 
 /// A scenario's base and variants, with each variant's paired comparison against the base.
@@ -119,6 +124,7 @@ pub fn run(base: &Scenario, variants: &[Scenario], options: RunOptions) -> Resul
     for v in variants {
         layouts.push(layout(&v.name, v, seed, reps, options.threads)?);
     }
+    set_p_best(&mut layouts);
     let comparisons = layouts[1..]
         .iter()
         .map(|v| experiment::compare_figures(&layouts[0].replications, &v.replications))
@@ -132,6 +138,20 @@ pub fn run(base: &Scenario, variants: &[Scenario], options: RunOptions) -> Resul
         comparisons,
         precision,
     })
+}
+
+/// Each layout's probability of the highest NPV, over the paired replications.
+fn set_p_best(layouts: &mut [LayoutResult]) {
+    if layouts.iter().any(|l| l.money.is_none()) {
+        return;
+    }
+    let npv: Vec<Vec<f64>> = layouts
+        .iter()
+        .map(|l| l.replications.iter().map(|r| value_of(r, "npv")).collect())
+        .collect();
+    for (l, p) in layouts.iter_mut().zip(economics::p_best(&npv)) {
+        l.p_best = Some(p);
+    }
 }
 
 /// Simulates one layout over `reps` replications.
@@ -167,7 +187,7 @@ fn precise_layout(
         threads: options.threads,
     };
     let values = |r: &FlowResult| {
-        let figs = figures::figures(r, &plan.flows);
+        let figs = plan.figures(r);
         headline.iter().map(|name| value_of(&figs, name)).collect()
     };
     let outcome = experiment::run_until_precision(
@@ -212,6 +232,9 @@ struct Plan {
     warmup_h: f64,
     warmup_auto: Option<WarmupReport>,
     spec: flow::PlantSpec,
+    value: economics::Valuation,
+    currency: String,
+    money: Option<economics::Money>,
 }
 
 impl Plan {
@@ -230,11 +253,32 @@ impl Plan {
         };
         let spec = flows.plant_spec(warmup_h);
         Ok(Plan {
+            money: economics::Money::of(scenario, &flows)?,
+            value: economics::Valuation::of(scenario, &flows),
+            currency: scenario
+                .economics
+                .as_ref()
+                .map_or_else(|| "USD".to_string(), |e| e.currency.clone()),
             flows,
             warmup_h,
             warmup_auto,
             spec,
         })
+    }
+
+    /// The figures of one replication: the plant's, then its money's.
+    fn figures(&self, r: &FlowResult) -> Vec<Figure> {
+        let mut figs = figures::figures(r, &self.flows);
+        let unit = format!("{}/yr", self.currency);
+        figs.push(Figure::new(
+            "sales_value",
+            unit,
+            self.value.on_spec_value(r),
+        ));
+        if let Some(m) = &self.money {
+            figs.extend(m.figures(r));
+        }
+        figs
     }
 
     /// Figures, summaries and counters of the finished replications.
@@ -244,10 +288,7 @@ impl Plan {
         scenario: &Scenario,
         results: Vec<FlowResult>,
     ) -> Result<LayoutResult> {
-        let replications: Vec<Vec<Figure>> = results
-            .iter()
-            .map(|r| figures::figures(r, &self.flows))
-            .collect();
+        let replications: Vec<Vec<Figure>> = results.iter().map(|r| self.figures(r)).collect();
         let summaries = experiment::summarize_figures(&replications)?;
         let bottleneck = figures::bottleneck(&summaries, &self.flows.circuit_names);
         let mass_balance_error = results
@@ -270,6 +311,8 @@ impl Plan {
             events: results.iter().map(|r| r.events).sum(),
             mass_balance_error,
             first: results.into_iter().next().unwrap_or_default(),
+            money: self.money,
+            p_best: None,
             replications,
             summaries,
         })

@@ -95,3 +95,29 @@ fn longest_stop(scenario: &Scenario, c: usize) -> f64 {
     }
     longest
 }
+
+/// Hours from a naive start (barren cascade) until both of circuit `c`'s outlets with a sales
+/// spec are on-spec, from the dynamic stage model; `None` without a separation or specs.
+pub fn naive_start_h(
+    scenario: &Scenario,
+    c: usize,
+    specs: [Option<f64>; 2],
+) -> Result<Option<f64>> {
+    let circuit = &scenario.circuits[c];
+    let Some(sep) = &circuit.separation else {
+        return Ok(None);
+    };
+    if specs.iter().all(Option::is_none) {
+        return Ok(None);
+    }
+    let steady = sep.solve().map_err(|e| input(&circuit.name, e))?;
+    let options = DynamicOptions {
+        residence_h: circuit.stage_residence_h,
+        ..DynamicOptions::default()
+    };
+    let model = DynamicModel::new(sep, &steady, options).map_err(|e| input(&circuit.name, e))?;
+    let p = model
+        .naive_start_point(specs[0], specs[1])
+        .map_err(|e| input(&circuit.name, e))?;
+    Ok(Some(p.off_a_h.max(p.off_b_h)))
+}

@@ -5,6 +5,7 @@ mod analytic;
 mod chem;
 mod cli;
 mod dynamic;
+mod economics;
 mod experiment;
 mod flow;
 mod flow_stochastic;
