@@ -487,10 +487,17 @@ pub(crate) fn gain_text(study: &StudyResult, c: &FigureComparison) -> String {
             pct(r.estimate - r.ci95 - 1.0),
             pct(r.estimate + r.ci95 - 1.0)
         ),
-        _ => format!(
+        _ if c.unit == "fraction" => format!(
             "{name} {:+.2} pts{star}",
             c.paired.difference.estimate * 100.0
         ),
+        // No ratio (the base is 0): the difference in the figure's unit.
+        _ => {
+            let (scale, unit) = display_unit(&c.unit);
+            let d = c.paired.difference.estimate * scale;
+            let sign = if d > 0.0 { "+" } else { "" };
+            format!("{name} {sign}{} {unit}{star}", num(d, 3))
+        }
     }
 }
 

@@ -43,6 +43,8 @@ pub struct CircuitDesign {
     pub extraction_amount: f64,
     /// Bare equipment cost of all its trains, in the cost year's money.
     pub bare_cost: f64,
+    /// The campaign line whose equipment it runs on (shared with the line's other circuits).
+    pub line: Option<usize>,
 }
 
 impl CircuitDesign {
@@ -94,9 +96,16 @@ pub fn design(scenario: &Scenario, flows: &ProductFlows, settings: &Settings) ->
         .iter()
         .zip(&flows.solutions)
         .zip(&scenario.circuits)
-        .filter_map(|((c, sol), sc)| {
+        .enumerate()
+        .filter_map(|(i, ((c, sol), sc))| {
             let sol = sol.as_ref()?;
-            Some(circuit_design(c, sol, sc, settings))
+            let mut d = circuit_design(c, sol, sc, settings);
+            d.line = scenario
+                .flowsheet
+                .lines
+                .iter()
+                .position(|l| l.circuits.contains(&i));
+            Some(d)
         })
         .collect();
     let tank_m3 = |t: f64| t * 1e6 / mean_reo_g_per_mol(flows) / settings.feed_concentration / 1e3;
@@ -116,12 +125,8 @@ pub fn design(scenario: &Scenario, flows: &ProductFlows, settings: &Settings) ->
             (n, v, c)
         })
         .collect();
-    let bare: f64 =
-        circuits.iter().map(|c| c.bare_cost).sum::<f64>() + tanks.iter().map(|t| t.2).sum::<f64>();
-    let organic_m3: f64 = circuits
-        .iter()
-        .map(|c| c.organic_m3 * f64::from(c.trains))
-        .sum();
+    let bare = physical(&circuits, |c| c.bare_cost) + tanks.iter().map(|t| t.2).sum::<f64>();
+    let organic_m3 = physical(&circuits, |c| c.organic_m3 * f64::from(c.trains));
     let value = Valuation::of(scenario, flows);
     let product_value = design_value(flows, &value);
     let contained: f64 = (parts.feed.composition.iter())
@@ -154,6 +159,26 @@ fn mean_reo_g_per_mol(flows: &ProductFlows) -> f64 {
         mol += f / g;
     }
     if mol > 0.0 { mass / mol } else { REO_G_PER_MOL }
+}
+
+/// Sum of `f` over the plant's physical equipment: circuits of a campaign line run on one set
+/// of equipment, sized for the most demanding of them (the largest `f` of the line).
+fn physical(circuits: &[CircuitDesign], f: impl Fn(&CircuitDesign) -> f64) -> f64 {
+    let own: f64 = circuits.iter().filter(|c| c.line.is_none()).map(&f).sum();
+    let lines = circuits
+        .iter()
+        .filter_map(|c| c.line)
+        .max()
+        .map_or(0, |l| l + 1);
+    let shared: f64 = (0..lines)
+        .map(|l| {
+            (circuits.iter())
+                .filter(|c| c.line == Some(l))
+                .map(&f)
+                .fold(0.0, f64::max)
+        })
+        .sum();
+    own + shared
 }
 
 /// Bare cost of one unit of `size` under `law`, escalated to the settings' cost year.
@@ -209,6 +234,7 @@ fn circuit_design(
         mol_per_t,
         extraction_amount: sa,
         bare_cost: one_train * f64::from(c.trains),
+        line: None,
     }
 }
 
@@ -385,7 +411,7 @@ fn operating_cost(
 ) -> [(&'static str, f64); 6] {
     let accepted_t = result.offered_t - result.held_back_t - result.lost_t;
     let feed = accepted_t / years * 1000.0 * design.feed_price;
-    let (mut reagents, mut solvent, mut labour, mut power) = (0.0, 0.0, 0.0, 0.0);
+    let (mut reagents, mut solvent, mut power) = (0.0, 0.0, 0.0);
     let organic_l = organic_cost_per_l(s);
     for d in &design.circuits {
         let Some(r) = result.circuits.iter().find(|c| c.name == d.name) else {
@@ -397,11 +423,13 @@ fn operating_cost(
         let acid_kg = loaded_mol * (1.0 + s.acid_excess) * money::HCL_MOLAR_MASS / 1000.0;
         reagents += base_kg * s.base_price + acid_kg * s.acid_price;
         solvent += fed_t * d.aqueous_m3_per_t * s.entrainment * organic_l;
-        let positions = s.operators_per_train * f64::from(d.trains) + s.operators_per_circuit;
-        labour += positions * s.shift_crews * s.operator_cost;
         power +=
             d.volume_m3() * r.availability * s.power_per_volume * HOURS_PER_YEAR * s.power_price;
     }
+    let positions = physical(&design.circuits, |d| {
+        s.operators_per_train * f64::from(d.trains) + s.operators_per_circuit
+    });
+    let labour = positions * s.shift_crews * s.operator_cost;
     let maintenance = s.maintenance_fraction * design.equipment;
     [
         ("feed", feed),

@@ -10,15 +10,19 @@ use reesim::study::economics::{self, CashFlows, Design};
 use reesim::study::products::ProductFlows;
 use reesim::study::{self, RunOptions};
 
-/// The README default with `[economics]` (defaults) and `extra` appended.
+/// The README default with its `[economics]` table replaced by `extra` (built-in defaults
+/// for everything else).
 fn default_with_economics(extra: &str) -> ScenarioSource {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/scenarios/ndpr-parallel-trains.toml"
     );
-    let mut text = std::fs::read_to_string(path).expect("default scenario");
-    text.push_str("\n[economics]\n");
-    text.push_str(extra);
+    let text = std::fs::read_to_string(path).expect("default scenario");
+    let start = text
+        .find("[economics]")
+        .expect("the default has [economics]");
+    let end = start + text[start..].find("[[variant]]").expect("variants follow");
+    let text = format!("{}[economics]\n{extra}\n\n{}", &text[..start], &text[end..]);
     ScenarioSource::from_text("economics.toml", text).expect("valid scenario")
 }
 
