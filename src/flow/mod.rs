@@ -14,6 +14,8 @@ mod circuit;
 mod crew;
 mod event;
 mod failures;
+mod feed;
+mod finishing;
 mod model;
 pub mod network;
 mod offspec;

@@ -1,8 +1,6 @@
 //! The plant model on the event engine: its state, built from a [`PlantSpec`], and the event
 //! dispatch. Rates are recomputed ([`super::network`]) after every event that may change one.
 
-use std::collections::VecDeque;
-
 use super::circuit::CircuitState;
 use super::event::Ev;
 use super::network::{Deadline, Fired};
@@ -22,62 +20,6 @@ pub const SERIES_BINS: usize = 200;
 pub(super) struct ModeSamplers {
     pub ttf: Sampler,
     pub ttr: Sampler,
-}
-
-/// The upstream feed.
-#[derive(Debug, Clone)]
-pub(super) struct FeedState {
-    /// Delivering now.
-    pub up: bool,
-    /// Feed accepted into the feed tank now, t/h.
-    pub accepted_rate: f64,
-    /// Since 0: offered, accepted (t), hours of outage.
-    pub offered_t: f64,
-    pub accepted_t: f64,
-    pub outage_h: f64,
-    pub last_h: f64,
-    pub rng: StreamRng,
-    pub samplers: Option<(Sampler, Sampler)>,
-}
-
-impl FeedState {
-    /// Integrates the feed up to `now_h` at `rate` t/h offered.
-    pub fn advance(&mut self, now_h: f64, rate: f64) {
-        let dt = now_h - self.last_h;
-        if dt <= 0.0 {
-            return;
-        }
-        if self.up {
-            self.offered_t += rate * dt;
-        } else {
-            self.outage_h += dt;
-        }
-        self.accepted_t += self.accepted_rate * dt;
-        self.last_h = now_h;
-    }
-}
-
-/// A campaign line's state.
-#[derive(Debug, Clone)]
-pub(super) struct LineState {
-    /// Position in its circuit list of the circuit running (or about to run).
-    pub current: usize,
-    /// In changeover.
-    pub changing: bool,
-    pub version: u32,
-    /// Switches since 0, and hours of changeover since 0.
-    pub switches: u64,
-    pub changeover_h: f64,
-    pub changeover_since: f64,
-}
-
-/// A finishing unit's state.
-#[derive(Debug, Clone)]
-pub(super) struct Finishing {
-    pub busy: Vec<Option<(usize, Vec<f64>)>>,
-    pub queue: VecDeque<(usize, Vec<f64>)>,
-    pub sampler: Sampler,
-    pub rng: StreamRng,
 }
 
 /// The plant during one replication.
@@ -100,9 +42,12 @@ pub struct Flow<'a> {
     pub(super) products: Vec<Product>,
     /// Per product: the source tank recycled off-spec goes to (its first producer's).
     pub(super) recycle_to: Vec<Option<usize>>,
-    pub(super) feed: FeedState,
-    pub(super) lines: Vec<LineState>,
-    pub(super) finishing: Option<Finishing>,
+    /// The upstream feed.
+    pub(super) feed: super::feed::Feed,
+    /// Per campaign line.
+    pub(super) lines: Vec<super::campaign::Line>,
+    /// The finishing unit, if any.
+    pub(super) finishing: Option<super::finishing::Finishing>,
     /// Off-spec scrapped and recycled.
     pub(super) off_spec: super::offspec::OffSpec,
     /// Circuits whose trains changed since the last rate solve.
@@ -205,38 +150,15 @@ impl<'a> Flow<'a> {
                     .map(|c| tank_of(c.source))
             })
             .collect();
-        let feed = FeedState {
-            up: true,
-            accepted_rate: 0.0,
-            offered_t: 0.0,
-            accepted_t: 0.0,
-            outage_h: 0.0,
-            last_h: 0.0,
-            rng: stream(seed, replication, purpose(2, 0, 0, 0)),
-            samplers: p.feed.outage.as_ref().map(|o| {
-                (
-                    Sampler::new(&o.time_to_failure).expect("validated"),
-                    Sampler::new(&o.time_to_repair).expect("validated"),
-                )
-            }),
-        };
+        let feed = super::feed::Feed::new(&p.feed, stream(seed, replication, purpose(2, 0, 0, 0)));
         let lines = p
             .lines
             .iter()
-            .map(|_| LineState {
-                current: 0,
-                changing: false,
-                version: 0,
-                switches: 0,
-                changeover_h: 0.0,
-                changeover_since: 0.0,
-            })
+            .map(|_| super::campaign::Line::new())
             .collect();
-        let finishing = p.finishing.as_ref().map(|f| Finishing {
-            busy: vec![None; f.capacity as usize],
-            queue: VecDeque::new(),
-            sampler: Sampler::new(&f.residence).expect("validated"),
-            rng: stream(seed, replication, purpose(3, 0, 0, 0)),
+        let finishing = (p.finishing.as_ref()).map(|f| {
+            let rng = stream(seed, replication, purpose(3, 0, 0, 0));
+            super::finishing::Finishing::new(f, rng)
         });
         Flow {
             spec,
@@ -291,8 +213,7 @@ impl<'a> Flow<'a> {
         }
         self.schedule_maintenance(sched);
         self.start_lines(sched);
-        if let Some((ttf, _)) = &self.feed.samplers {
-            let t = ttf.sample(&mut self.feed.rng).max(0.0);
+        if let Some(t) = self.feed.first_outage_in() {
             sched.schedule_in(t, Ev::FeedDown);
         }
         let p = self.spec.parts();
@@ -333,7 +254,7 @@ pub(super) fn tank_of(source: Source) -> usize {
 
 /// Stream purpose of (kind, circuit, train, mode): the same numbers for the same train and mode
 /// in every layout (common random numbers).
-fn purpose(kind: u64, circuit: usize, train: u32, mode: usize) -> u64 {
+pub(super) fn purpose(kind: u64, circuit: usize, train: u32, mode: usize) -> u64 {
     mix64(kind ^ mix64(circuit as u64 ^ mix64(u64::from(train) ^ mix64(mode as u64))))
 }
 
@@ -398,10 +319,7 @@ impl Flow<'_> {
     /// The feed stops or resumes.
     fn on_feed(&mut self, up: bool, sched: &mut Scheduler<Ev>) -> bool {
         self.advance_all();
-        self.feed.up = up;
-        let (ttf, ttr) = self.feed.samplers.as_ref().expect("outages configured");
-        let next = if up { ttf } else { ttr };
-        let t = next.sample(&mut self.feed.rng).max(0.0);
+        let t = self.feed.set_up(up);
         sched.schedule_in(t, if up { Ev::FeedDown } else { Ev::FeedUp });
         true
     }
@@ -471,17 +389,7 @@ impl Flow<'_> {
         let on_spec = self.products[s].close_in_place();
         if on_spec {
             match self.finishing.as_mut() {
-                Some(f) => {
-                    let mass = self.products[s].closed.clone();
-                    match f.busy.iter().position(Option::is_none) {
-                        Some(slot) => {
-                            let t = f.sampler.sample(&mut f.rng).max(0.0);
-                            f.busy[slot] = Some((s, mass));
-                            sched.schedule_in(t, Ev::Finished { slot: slot as u32 });
-                        }
-                        None => f.queue.push_back((s, mass)),
-                    }
-                }
+                Some(f) => f.start(s, self.products[s].closed.clone(), sched),
                 None => self.products[s].sell_closed(),
             }
         } else if let Some(t) = self.recycle_to[s] {
@@ -496,12 +404,7 @@ impl Flow<'_> {
     /// A finishing slot is done: its batch is sold, the next waiting batch starts.
     fn on_finished(&mut self, slot: usize, sched: &mut Scheduler<Ev>) -> bool {
         let f = self.finishing.as_mut().expect("finishing");
-        let (s, mass) = f.busy[slot].take().expect("busy slot");
-        if let Some((next, m)) = f.queue.pop_front() {
-            let t = f.sampler.sample(&mut f.rng).max(0.0);
-            f.busy[slot] = Some((next, m));
-            sched.schedule_in(t, Ev::Finished { slot: slot as u32 });
-        }
+        let (s, mass) = f.finish(slot, sched);
         self.products[s].sell(&mass);
         false
     }
@@ -514,8 +417,7 @@ impl Flow<'_> {
             return;
         }
         self.advanced_to = now;
-        let rate = self.feed_rate();
-        self.feed.advance(now, rate);
+        self.feed.advance(now);
         for t in &mut self.tanks {
             t.advance(now);
         }
@@ -527,20 +429,13 @@ impl Flow<'_> {
         }
         self.off_spec.advance(now);
         for l in &mut self.lines {
-            if l.changing {
-                l.changeover_h += now - l.changeover_since;
-                l.changeover_since = now;
-            }
+            l.advance(now);
         }
     }
 
     /// Feed offered now, t/h.
     pub(super) fn feed_rate(&self) -> f64 {
-        if self.feed.up {
-            self.spec.parts().feed.rate
-        } else {
-            0.0
-        }
+        self.feed.offered_rate()
     }
 
     /// On-spec REO sold since 0, t.

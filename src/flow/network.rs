@@ -495,7 +495,7 @@ impl Flow<'_> {
         if settled || diverted {
             self.route_diverted();
             let feed_in = self.feed_inflow();
-            self.feed.accepted_rate = feed_in;
+            self.feed.set_accepted_rate(feed_in);
             for t in 0..self.tanks.len() {
                 self.set_tank_rates(t, feed_in);
             }
