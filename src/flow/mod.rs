@@ -16,6 +16,7 @@ mod event;
 mod failures;
 mod feed;
 mod finishing;
+mod fleet;
 mod model;
 pub mod network;
 mod offspec;
@@ -24,6 +25,8 @@ mod restart;
 mod result;
 mod spec;
 pub mod tank;
+#[cfg(test)]
+mod testing;
 mod train;
 
 pub use circuit::{fill, water_fill};

@@ -9,30 +9,18 @@ use super::result::Snapshot;
 use super::spec::RestartSpec;
 use super::spec::*;
 use super::tank::Tank;
-use super::train::{Clock, ClockState, Train};
-use crate::engine::{Model, Sampler, Scheduler, SimTime, StreamRng, mix64, stream};
+use crate::engine::{Model, Scheduler, SimTime, mix64, stream};
 
 /// Number of equal bins over [0, horizon] of the on-spec output series (automatic warm-up).
 pub const SERIES_BINS: usize = 200;
-
-/// Random draws of one failure mode of one circuit.
-#[derive(Debug, Clone)]
-pub(super) struct ModeSamplers {
-    pub ttf: Sampler,
-    pub ttr: Sampler,
-}
 
 /// The plant during one replication.
 pub struct Flow<'a> {
     pub(super) spec: &'a PlantSpec,
     pub(super) now: f64,
     pub(super) circuits: Vec<CircuitState>,
-    pub(super) trains: Vec<Train>,
-    pub(super) clocks: Vec<Clock>,
-    /// Per train and mode: the mode's random stream.
-    pub(super) rngs: Vec<StreamRng>,
-    /// Per circuit, per mode.
-    pub(super) samplers: Vec<Vec<ModeSamplers>>,
+    /// Trains, their failure clocks and random draws.
+    pub(super) fleet: super::fleet::Fleet,
     /// Repair crews of every circuit.
     pub(super) crews: super::crew::Crews,
     /// Tank 0 is the feed tank, tank t + 1 intermediate tank t.
@@ -75,54 +63,12 @@ impl<'a> Flow<'a> {
     pub fn new(spec: &'a PlantSpec, seed: u64, replication: u64) -> Flow<'a> {
         let p = spec.parts();
         let e = spec.elements();
-        let mut circuits = Vec::new();
-        let mut trains = Vec::new();
-        let mut clocks = Vec::new();
-        let mut rngs = Vec::new();
-        for (c, cs) in p.circuits.iter().enumerate() {
-            circuits.push(CircuitState::new(cs, trains.len() as u32));
-            for k in 0..cs.trains {
-                let t = trains.len() as u32;
-                let start = clocks.len() as u32;
-                let rng_base = rngs.len() as u32;
-                for (m, f) in cs.failures.iter().enumerate() {
-                    let slots = match f.per {
-                        Per::Train => 1,
-                        Per::Stage => cs.sections.total(),
-                    };
-                    for stage in 0..slots {
-                        clocks.push(Clock {
-                            train: t,
-                            mode: m as u16,
-                            stage,
-                            state: ClockState::Frozen(0.0),
-                            version: 0,
-                            seq: 0,
-                            queued: false,
-                        });
-                    }
-                    rngs.push(stream(seed, replication, purpose(1, c, k, m)));
-                }
-                trains.push(Train::new(
-                    c as u32,
-                    k,
-                    cs.failures.len(),
-                    start..clocks.len() as u32,
-                    rng_base,
-                ));
-            }
-        }
-        let samplers = p
-            .circuits
-            .iter()
-            .map(|c| {
-                c.failures
-                    .iter()
-                    .map(|f| ModeSamplers {
-                        ttf: Sampler::new(&f.time_to_failure).expect("validated"),
-                        ttr: Sampler::new(&f.time_to_repair).expect("validated"),
-                    })
-                    .collect()
+        let fleet = super::fleet::Fleet::new(&p.circuits, seed, replication);
+        let mut first = 0;
+        let circuits: Vec<CircuitState> = (p.circuits.iter())
+            .map(|cs| {
+                first += cs.trains;
+                CircuitState::new(cs, first - cs.trains)
             })
             .collect();
         let crews = super::crew::Crews::new(p);
@@ -180,10 +126,7 @@ impl<'a> Flow<'a> {
             scratch: super::network::Scratch::new(spec),
             advanced_to: 0.0,
             circuits,
-            trains,
-            clocks,
-            rngs,
-            samplers,
+            fleet,
             crews,
             tanks,
             consumer,
@@ -200,17 +143,13 @@ impl<'a> Flow<'a> {
 
     /// Pending events to expect, for the scheduler's capacity.
     pub fn queue_capacity(&self) -> usize {
-        self.clocks.len() + 2 * self.trains.len() + self.tanks.len() + self.products.len() + 16
+        let trains = self.fleet.trains().len();
+        self.fleet.clock_count() + 2 * trains + self.tanks.len() + self.products.len() + 16
     }
 
     /// Schedules the first events and sets the first rates.
     pub fn start(&mut self, sched: &mut Scheduler<Ev>) {
-        for clock in 0..self.clocks.len() as u32 {
-            self.draw_clock(clock, sched);
-        }
-        for t in 0..self.trains.len() as u32 {
-            self.queue_first_clock(t, sched);
-        }
+        self.fleet.start(self.now, sched);
         self.schedule_maintenance(sched);
         self.start_lines(sched);
         if let Some(t) = self.feed.first_outage_in() {
@@ -267,9 +206,7 @@ impl Model for Flow<'_> {
         // Failures, repairs, maintenance and restart windows change their own train only.
         self.touched = match event {
             _ if self.dirty.contains(&true) => None,
-            Ev::Fail { clock, .. } | Ev::Repaired { clock } => {
-                Some(self.clocks[clock as usize].train)
-            }
+            Ev::Fail { clock, .. } | Ev::Repaired { clock } => Some(self.fleet.clock(clock).train),
             Ev::MaintenanceStart { train, .. }
             | Ev::MaintenanceEnd { train, .. }
             | Ev::RestartEnd { train, .. } => Some(train),

@@ -231,12 +231,12 @@ impl Flow<'_> {
             let spec = &parts.circuits[c];
             let st = &mut self.circuits[c];
             match touched {
-                Some(t) if self.trains[t as usize].circuit as usize == c => {
-                    st.rescan_train(spec, &self.trains, (t - st.first) as usize);
+                Some(t) if self.fleet.train(t as usize).circuit as usize == c => {
+                    st.rescan_train(spec, self.fleet.trains(), (t - st.first) as usize);
                 }
-                _ => st.rescan(spec, &self.trains),
+                _ => st.rescan(spec, self.fleet.trains()),
             }
-            debug_assert!(st.scan_is_current(spec, &self.trains));
+            debug_assert!(st.scan_is_current(spec, self.fleet.trains()));
         }
     }
 
@@ -481,7 +481,7 @@ impl Flow<'_> {
         let mut stale = std::mem::take(&mut self.scratch.stale_products);
         stale.clear();
         for c in 0..self.circuits.len() {
-            let carried = self.circuits[c].set_flows(&parts.circuits[c], &self.trains);
+            let carried = self.circuits[c].set_flows(&parts.circuits[c], self.fleet.trains());
             self.dirty[c] = false;
             if carried != Carried::Same {
                 diverted |= carried == Carried::Diverted;
