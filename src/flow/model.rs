@@ -176,6 +176,31 @@ impl<'a> Flow<'a> {
     }
 }
 
+/// Read-only views of the state for observers (see [`super::trace`]).
+impl Flow<'_> {
+    /// Number of tanks: the feed tank, then the intermediate tanks.
+    pub(super) fn tank_count(&self) -> usize {
+        self.tanks.len()
+    }
+
+    /// Tank `t`'s level (t REO) at time `since` (hours), and its net inflow (t/h) from then
+    /// until the next event: its level at `h` in between is `level + rate * (h - since)`.
+    pub(super) fn tank_level(&self, t: usize) -> (f64, f64, f64) {
+        let tank = &self.tanks[t];
+        (tank.level(), tank.inflow() - tank.outflow(), tank.last_h())
+    }
+
+    /// Number of circuits.
+    pub(super) fn circuit_count(&self) -> usize {
+        self.circuits.len()
+    }
+
+    /// Circuit `c`'s trains up now (not stopped by a failure, maintenance or its line).
+    pub(super) fn trains_up(&self, c: usize) -> u32 {
+        self.circuits[c].up
+    }
+}
+
 /// A tank or product with timed events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Timed {
