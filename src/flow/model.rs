@@ -176,7 +176,7 @@ impl<'a> Flow<'a> {
     }
 }
 
-/// Read-only views of the state for observers (see [`super::trace`]).
+/// Read-only views of the state for observers (see [`Trace`](super::Trace)).
 impl Flow<'_> {
     /// Number of tanks: the feed tank, then the intermediate tanks.
     pub(super) fn tank_count(&self) -> usize {
