@@ -21,10 +21,12 @@ mod model;
 pub mod network;
 mod offspec;
 pub mod product;
+mod products;
 mod restart;
 mod result;
 mod spec;
 pub mod tank;
+mod tanks;
 #[cfg(test)]
 mod testing;
 mod trace;

@@ -4,11 +4,9 @@
 use super::circuit::CircuitState;
 use super::event::Ev;
 use super::network::{Deadline, Fired};
-use super::product::Product;
 use super::result::Snapshot;
 use super::spec::RestartSpec;
 use super::spec::*;
-use super::tank::Tank;
 use crate::engine::{Model, Scheduler, SimTime, mix64, stream};
 
 /// Number of equal bins over [0, horizon] of the on-spec output series (automatic warm-up).
@@ -23,13 +21,10 @@ pub struct Flow<'a> {
     pub(super) fleet: super::fleet::Fleet,
     /// Repair crews of every circuit.
     pub(super) crews: super::crew::Crews,
-    /// Tank 0 is the feed tank, tank t + 1 intermediate tank t.
-    pub(super) tanks: Vec<Tank>,
-    /// Per tank: the circuit it feeds.
-    pub(super) consumer: Vec<Option<usize>>,
-    pub(super) products: Vec<Product>,
-    /// Per product: the source tank recycled off-spec goes to (its first producer's).
-    pub(super) recycle_to: Vec<Option<usize>>,
+    /// Tank 0 is the feed tank, tank t + 1 intermediate tank t; with their consumers.
+    pub(super) tanks: super::tanks::Tanks,
+    /// Product sinks, with their recycle targets.
+    pub(super) products: super::products::Products,
     /// The upstream feed.
     pub(super) feed: super::feed::Feed,
     /// Per campaign line.
@@ -72,30 +67,8 @@ impl<'a> Flow<'a> {
             })
             .collect();
         let crews = super::crew::Crews::new(p);
-        let mut tanks = vec![Tank::new(p.feed.tank_capacity, e)];
-        tanks.extend(p.tanks.iter().map(|t| Tank::new(t.capacity, e)));
-        let mut consumer = vec![None; tanks.len()];
-        for (c, cs) in p.circuits.iter().enumerate() {
-            consumer[tank_of(cs.source)] = Some(c);
-            let most = f64::from(cs.trains) * cs.design_rate * cs.max_rate;
-            let tank = &mut tanks[tank_of(cs.source)];
-            tank.set_empty_level(super::tank::MIX_HOURS * most);
-            tank.set_pipe_level(super::tank::PIPE_HOURS * most);
-        }
-        let products = p
-            .products
-            .iter()
-            .map(|pr| Product::new(pr.batch_t, pr.min_purity, e))
-            .collect();
-        let recycle_to = (0..p.products.len())
-            .map(|s| {
-                p.circuits
-                    .iter()
-                    .find(|c| c.outlets.contains(&Outlet::Product(s)))
-                    .filter(|c| c.off_spec == OffSpecPolicy::Recycle)
-                    .map(|c| tank_of(c.source))
-            })
-            .collect();
+        let tanks = super::tanks::Tanks::new(p, e);
+        let products = super::products::Products::new(p, e);
         let feed = super::feed::Feed::new(&p.feed, stream(seed, replication, purpose(2, 0, 0, 0)));
         let lines = p
             .lines
@@ -129,9 +102,7 @@ impl<'a> Flow<'a> {
             fleet,
             crews,
             tanks,
-            consumer,
             products,
-            recycle_to,
             feed,
             lines,
             finishing,
@@ -354,7 +325,7 @@ impl Flow<'_> {
                 Some(f) => f.start(s, self.products[s].closed.clone(), sched),
                 None => self.products[s].sell_closed(),
             }
-        } else if let Some(t) = self.recycle_to[s] {
+        } else if let Some(t) = self.products.recycle_to(s) {
             let mass = &self.products[s].closed;
             self.off_spec.recycle(mass.iter().sum::<f64>());
             self.tanks[t].add(mass);
@@ -380,10 +351,10 @@ impl Flow<'_> {
         }
         self.advanced_to = now;
         self.feed.advance(now);
-        for t in &mut self.tanks {
+        for t in self.tanks.iter_mut() {
             t.advance(now);
         }
-        for p in &mut self.products {
+        for p in self.products.iter_mut() {
             p.advance(now);
         }
         for c in &mut self.circuits {

@@ -188,7 +188,7 @@ impl Flow<'_> {
     pub(super) fn solve(&mut self, sched: &mut Scheduler<Ev>) {
         self.scratch.solves += 1;
         self.advance_all();
-        for t in &mut self.tanks {
+        for t in self.tanks.iter_mut() {
             t.classify();
         }
         self.recount_dirty();
@@ -364,7 +364,7 @@ impl Flow<'_> {
         let offered = self.feed_rate();
         match self.tanks[0].mode {
             Mode::Over => 0.0,
-            Mode::Full => match self.consumer[0] {
+            Mode::Full => match self.tanks.consumer(0) {
                 Some(c) => offered.min(self.circuits[c].rate),
                 None => 0.0,
             },
@@ -449,7 +449,10 @@ impl Flow<'_> {
         match tank.mode {
             Mode::Over => 0.0,
             Mode::Full => {
-                let out = self.consumer[t].map_or(0.0, |k| self.circuits[k].rate);
+                let out = self
+                    .tanks
+                    .consumer(t)
+                    .map_or(0.0, |k| self.circuits[k].rate);
                 // Summed as iterator sums (from -0.0), per feeder and over feeders; circuits
                 // that do not feed the tank would add -0.0, which changes nothing.
                 let mut others = -0.0;
@@ -587,7 +590,7 @@ impl Flow<'_> {
                 tank_in[e]
             }
         };
-        let consumer = self.consumer[t];
+        let consumer = self.tanks.consumer(t);
         let recycle = &self.scratch.recycle_in[t];
         let out_total = consumer.map_or(0.0, |c| self.circuits[c].rate);
         let in_total: f64 = (0..recycle.len()).map(inflow).sum();
@@ -616,7 +619,9 @@ impl Flow<'_> {
         let now = sched.now().hours();
         let solve = self.scratch.solves;
         for t in 0..self.tanks.len() {
-            let watch = self.consumer[t]
+            let watch = self
+                .tanks
+                .consumer(t)
                 .filter(|&c| self.circuits[c].idle)
                 .map(|c| self.resume_level(c))
                 .or_else(|| self.line_watch(t));

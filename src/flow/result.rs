@@ -377,7 +377,7 @@ impl Flow<'_> {
         let comp = &self.spec.parts().feed.composition;
         let scale = |t: f64| comp.iter().map(|f| f * t).collect::<Vec<f64>>();
         let mut sold = vec![0.0; comp.len()];
-        for p in &self.products {
+        for p in self.products.iter() {
             sold.iter_mut()
                 .zip(&p.totals.on_spec)
                 .for_each(|(s, x)| *s += x);
