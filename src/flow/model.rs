@@ -14,8 +14,11 @@ pub const SERIES_BINS: usize = 200;
 
 /// The plant during one replication.
 pub struct Flow<'a> {
+    /// What the plant is.
     pub(super) spec: &'a PlantSpec,
+    /// Time of the event being handled, hours.
     pub(super) now: f64,
+    /// Per circuit: its rates, limits and statistics.
     pub(super) circuits: Vec<CircuitState>,
     /// Trains, their failure clocks and random draws.
     pub(super) fleet: super::fleet::Fleet,
