@@ -13,6 +13,17 @@ pub trait Model {
     fn handle(&mut self, event: Self::Event, sched: &mut Scheduler<Self::Event>);
 }
 
+/// Watches a run of model `M` step by step (see [`Scheduler::run_until_observed`]): for
+/// tracing, plots and checks that stay out of the model's own code.
+///
+/// Dispatch is static: the loop is monomorphised for each observer.
+pub trait Observer<M> {
+    /// Called after each event is handled, with the model as the event left it and the
+    /// event's time `now`. The model stays in this state until the next event (its continuous
+    /// quantities follow the rates it set).
+    fn observe(&mut self, model: &M, now: SimTime);
+}
+
 /// The simulated clock and the pending events of one run.
 #[derive(Debug, Clone)]
 pub struct Scheduler<E> {
@@ -116,5 +127,78 @@ impl<E: Copy> Scheduler<E> {
             self.now = horizon;
         }
         self.handled - start
+    }
+
+    /// As [`run_until`](Self::run_until), and `observer` sees the model after each event.
+    pub fn run_until_observed<M: Model<Event = E>, O: Observer<M>>(
+        &mut self,
+        model: &mut M,
+        horizon: SimTime,
+        observer: &mut O,
+    ) -> u64 {
+        let start = self.handled;
+        while let Some((time, event)) = self.queue.pop_until(horizon) {
+            self.now = time;
+            self.handled += 1;
+            model.handle(event, self);
+            observer.observe(model, time);
+        }
+        if horizon > self.now {
+            self.now = horizon;
+        }
+        self.handled - start
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counts its events; each event `n > 0` schedules event `n - 1` one hour later.
+    struct Countdown {
+        handled: u32,
+    }
+
+    impl Model for Countdown {
+        type Event = u32;
+
+        fn handle(&mut self, event: u32, sched: &mut Scheduler<u32>) {
+            self.handled += 1;
+            if event > 0 {
+                sched.schedule_in(1.0, event - 1);
+            }
+        }
+    }
+
+    /// Records (time, events the model had handled) at each observation.
+    struct Log(Vec<(f64, u32)>);
+
+    impl Observer<Countdown> for Log {
+        fn observe(&mut self, model: &Countdown, now: SimTime) {
+            self.0.push((now.hours(), model.handled));
+        }
+    }
+
+    #[test]
+    fn the_observer_sees_the_model_after_each_event() {
+        let mut sched = Scheduler::with_capacity(4);
+        sched.schedule_at(SimTime::from_hours(0.5), 5);
+        let mut model = Countdown { handled: 0 };
+        let mut log = Log(Vec::new());
+        let horizon = SimTime::from_hours(3.5);
+        let n = sched.run_until_observed(&mut model, horizon, &mut log);
+        assert_eq!(n, 4);
+        assert_eq!(log.0, [(0.5, 1), (1.5, 2), (2.5, 3), (3.5, 4)]);
+        assert_eq!(
+            sched.pending(),
+            1,
+            "the event after the horizon stays pending"
+        );
+
+        let mut plain = Scheduler::with_capacity(4);
+        plain.schedule_at(SimTime::from_hours(0.5), 5);
+        let mut same = Countdown { handled: 0 };
+        assert_eq!(plain.run_until(&mut same, horizon), n);
+        assert_eq!(same.handled, model.handled);
     }
 }

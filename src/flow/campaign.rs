@@ -12,6 +12,74 @@ use super::tank::Mode;
 use super::train::fixed;
 use crate::engine::Scheduler;
 
+/// A campaign line's state: which circuit runs, whether it is in changeover, and its totals.
+#[derive(Debug, Clone, Default)]
+pub struct Line {
+    /// Position in its circuit list of the circuit running (or about to run).
+    current: usize,
+    /// In changeover.
+    changing: bool,
+    /// Version of its campaign-end events (events of other versions are stale).
+    version: u32,
+    /// Switches started since 0.
+    switches: u64,
+    /// Hours of changeover since 0, up to `changeover_since` while changing.
+    changeover_h: f64,
+    /// While changing: the time `changeover_h` was brought up to date, hours.
+    changeover_since: f64,
+}
+
+impl Line {
+    /// The first circuit of the line runs.
+    pub fn new() -> Line {
+        Line::default()
+    }
+
+    /// Position in the line's circuit list of the circuit running (or about to run).
+    pub fn current(&self) -> usize {
+        self.current
+    }
+
+    /// Whether the line is in changeover (nothing runs).
+    pub fn changing(&self) -> bool {
+        self.changing
+    }
+
+    /// Version of the campaign-end events that are live.
+    pub fn version(&self) -> u32 {
+        self.version
+    }
+
+    /// A switch starts at `now_h`: the changeover begins.
+    pub fn begin_changeover(&mut self, now_h: f64) {
+        self.changing = true;
+        self.changeover_since = now_h;
+        self.switches += 1;
+    }
+
+    /// The changeover ends (call [`advance`](Self::advance) first) and the circuit at
+    /// position `next` runs; returns the version of the line's campaign-end events from now.
+    pub fn end_changeover(&mut self, next: usize) -> u32 {
+        self.changing = false;
+        self.current = next;
+        self.version += 1;
+        self.version
+    }
+
+    /// Counts changeover time up to `now_h`.
+    pub fn advance(&mut self, now_h: f64) {
+        if self.changing {
+            self.changeover_h += now_h - self.changeover_since;
+            self.changeover_since = now_h;
+        }
+    }
+
+    /// Switches started since 0, and hours of changeover since 0 (up to the last `advance`).
+    pub fn totals(&self) -> (u64, f64) {
+        (self.switches, self.changeover_h)
+    }
+}
+
 impl Flow<'_> {
     /// Parks every line's circuits but the first and schedules the first switches.
     pub(super) fn start_lines(&mut self, sched: &mut Scheduler<Ev>) {
@@ -49,7 +117,7 @@ impl Flow<'_> {
         version: u32,
         sched: &mut Scheduler<Ev>,
     ) -> bool {
-        if self.lines[l].version != version || self.lines[l].changing {
+        if self.lines[l].version() != version || self.lines[l].changing() {
             return false;
         }
         self.advance_all();
@@ -57,12 +125,9 @@ impl Flow<'_> {
         if line.circuits.len() < 2 {
             return false;
         }
-        let running = line.circuits[self.lines[l].current];
+        let running = line.circuits[self.lines[l].current()];
         self.park(running);
-        let state = &mut self.lines[l];
-        state.changing = true;
-        state.changeover_since = self.now;
-        state.switches += 1;
+        self.lines[l].begin_changeover(self.now);
         sched.schedule_in(line.changeover_h, Ev::ChangeoverEnd { line: l as u32 });
         true
     }
@@ -72,14 +137,10 @@ impl Flow<'_> {
         self.advance_all();
         let line = &self.spec.parts().lines[l];
         let next = match line.rule {
-            SwitchRule::Length(_) => (self.lines[l].current + 1) % line.circuits.len(),
+            SwitchRule::Length(_) => (self.lines[l].current() + 1) % line.circuits.len(),
             SwitchRule::Below(_) => self.fullest_source(l),
         };
-        let state = &mut self.lines[l];
-        state.changing = false;
-        state.current = next;
-        state.version += 1;
-        let version = state.version;
+        let version = self.lines[l].end_changeover(next);
         self.unpark(line.circuits[next], line.start, sched);
         if let SwitchRule::Length(h) = line.rule {
             sched.schedule_in(
@@ -115,10 +176,10 @@ impl Flow<'_> {
             let SwitchRule::Below(threshold) = line.rule else {
                 continue;
             };
-            if self.lines[l].changing || line.circuits.len() < 2 {
+            if self.lines[l].changing() || line.circuits.len() < 2 {
                 continue;
             }
-            let running = line.circuits[self.lines[l].current];
+            let running = line.circuits[self.lines[l].current()];
             let source = &self.tanks[self.source_tank(running)];
             let low = source.level() < threshold + super::tank::LEVEL_TOLERANCE_T
                 || source.mode == Mode::Empty;
@@ -128,7 +189,7 @@ impl Flow<'_> {
             }
             let other = self.fullest_other(l);
             if other.is_some() {
-                let version = self.lines[l].version;
+                let version = self.lines[l].version();
                 switched |= self.on_campaign(l, version, sched);
             }
         }
@@ -141,7 +202,7 @@ impl Flow<'_> {
         let SwitchRule::Below(threshold) = line.rule else {
             return None;
         };
-        let current = self.lines[l].current;
+        let current = self.lines[l].current();
         line.circuits
             .iter()
             .enumerate()
@@ -159,7 +220,7 @@ impl Flow<'_> {
             let SwitchRule::Below(threshold) = line.rule else {
                 continue;
             };
-            if self.lines[l].changing {
+            if self.lines[l].changing() {
                 continue;
             }
             if line.circuits.iter().any(|&c| self.source_tank(c) == t) {
@@ -167,5 +228,27 @@ impl Flow<'_> {
             }
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_counts_switches_and_changeover_hours() {
+        let mut l = Line::new();
+        l.begin_changeover(10.0);
+        assert!(l.changing());
+        l.advance(12.0);
+        l.advance(13.5);
+        assert_eq!(l.end_changeover(1), 1);
+        assert_eq!((l.current(), l.changing()), (1, false));
+        l.advance(20.0);
+        assert_eq!(
+            l.totals(),
+            (1, 3.5),
+            "no changeover time counted while running"
+        );
     }
 }

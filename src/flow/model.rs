@@ -1,108 +1,39 @@
 //! The plant model on the event engine: its state, built from a [`PlantSpec`], and the event
 //! dispatch. Rates are recomputed ([`super::network`]) after every event that may change one.
 
-use std::collections::VecDeque;
-
 use super::circuit::CircuitState;
 use super::event::Ev;
 use super::network::{Deadline, Fired};
-use super::product::Product;
 use super::result::Snapshot;
 use super::spec::RestartSpec;
 use super::spec::*;
-use super::tank::Tank;
-use super::train::{Clock, ClockState, Train};
-use crate::engine::{Model, Sampler, Scheduler, SimTime, StreamRng, mix64, stream};
+use crate::engine::{Model, Scheduler, SimTime, mix64, stream};
 
 /// Number of equal bins over [0, horizon] of the on-spec output series (automatic warm-up).
 pub const SERIES_BINS: usize = 200;
 
-/// Random draws of one failure mode of one circuit.
-#[derive(Debug, Clone)]
-pub(super) struct ModeSamplers {
-    pub ttf: Sampler,
-    pub ttr: Sampler,
-}
-
-/// The upstream feed.
-#[derive(Debug, Clone)]
-pub(super) struct FeedState {
-    /// Delivering now.
-    pub up: bool,
-    /// Feed accepted into the feed tank now, t/h.
-    pub accepted_rate: f64,
-    /// Since 0: offered, accepted (t), hours of outage.
-    pub offered_t: f64,
-    pub accepted_t: f64,
-    pub outage_h: f64,
-    pub last_h: f64,
-    pub rng: StreamRng,
-    pub samplers: Option<(Sampler, Sampler)>,
-}
-
-impl FeedState {
-    /// Integrates the feed up to `now_h` at `rate` t/h offered.
-    pub fn advance(&mut self, now_h: f64, rate: f64) {
-        let dt = now_h - self.last_h;
-        if dt <= 0.0 {
-            return;
-        }
-        if self.up {
-            self.offered_t += rate * dt;
-        } else {
-            self.outage_h += dt;
-        }
-        self.accepted_t += self.accepted_rate * dt;
-        self.last_h = now_h;
-    }
-}
-
-/// A campaign line's state.
-#[derive(Debug, Clone)]
-pub(super) struct LineState {
-    /// Position in its circuit list of the circuit running (or about to run).
-    pub current: usize,
-    /// In changeover.
-    pub changing: bool,
-    pub version: u32,
-    /// Switches since 0, and hours of changeover since 0.
-    pub switches: u64,
-    pub changeover_h: f64,
-    pub changeover_since: f64,
-}
-
-/// A finishing unit's state.
-#[derive(Debug, Clone)]
-pub(super) struct Finishing {
-    pub busy: Vec<Option<(usize, Vec<f64>)>>,
-    pub queue: VecDeque<(usize, Vec<f64>)>,
-    pub sampler: Sampler,
-    pub rng: StreamRng,
-}
-
 /// The plant during one replication.
 pub struct Flow<'a> {
+    /// What the plant is.
     pub(super) spec: &'a PlantSpec,
+    /// Time of the event being handled, hours.
     pub(super) now: f64,
+    /// Per circuit: its rates, limits and statistics.
     pub(super) circuits: Vec<CircuitState>,
-    pub(super) trains: Vec<Train>,
-    pub(super) clocks: Vec<Clock>,
-    /// Per train and mode: the mode's random stream.
-    pub(super) rngs: Vec<StreamRng>,
-    /// Per circuit, per mode.
-    pub(super) samplers: Vec<Vec<ModeSamplers>>,
+    /// Trains, their failure clocks and random draws.
+    pub(super) fleet: super::fleet::Fleet,
     /// Repair crews of every circuit.
     pub(super) crews: super::crew::Crews,
-    /// Tank 0 is the feed tank, tank t + 1 intermediate tank t.
-    pub(super) tanks: Vec<Tank>,
-    /// Per tank: the circuit it feeds.
-    pub(super) consumer: Vec<Option<usize>>,
-    pub(super) products: Vec<Product>,
-    /// Per product: the source tank recycled off-spec goes to (its first producer's).
-    pub(super) recycle_to: Vec<Option<usize>>,
-    pub(super) feed: FeedState,
-    pub(super) lines: Vec<LineState>,
-    pub(super) finishing: Option<Finishing>,
+    /// Tank 0 is the feed tank, tank t + 1 intermediate tank t; with their consumers.
+    pub(super) tanks: super::tanks::Tanks,
+    /// Product sinks, with their recycle targets.
+    pub(super) products: super::products::Products,
+    /// The upstream feed.
+    pub(super) feed: super::feed::Feed,
+    /// Per campaign line.
+    pub(super) lines: Vec<super::campaign::Line>,
+    /// The finishing unit, if any.
+    pub(super) finishing: Option<super::finishing::Finishing>,
     /// Off-spec scrapped and recycled.
     pub(super) off_spec: super::offspec::OffSpec,
     /// Circuits whose trains changed since the last rate solve.
@@ -130,113 +61,26 @@ impl<'a> Flow<'a> {
     pub fn new(spec: &'a PlantSpec, seed: u64, replication: u64) -> Flow<'a> {
         let p = spec.parts();
         let e = spec.elements();
-        let mut circuits = Vec::new();
-        let mut trains = Vec::new();
-        let mut clocks = Vec::new();
-        let mut rngs = Vec::new();
-        for (c, cs) in p.circuits.iter().enumerate() {
-            circuits.push(CircuitState::new(cs, trains.len() as u32));
-            for k in 0..cs.trains {
-                let t = trains.len() as u32;
-                let start = clocks.len() as u32;
-                let rng_base = rngs.len() as u32;
-                for (m, f) in cs.failures.iter().enumerate() {
-                    let slots = match f.per {
-                        Per::Train => 1,
-                        Per::Stage => cs.sections.total(),
-                    };
-                    for stage in 0..slots {
-                        clocks.push(Clock {
-                            train: t,
-                            mode: m as u16,
-                            stage,
-                            state: ClockState::Frozen(0.0),
-                            version: 0,
-                            seq: 0,
-                            queued: false,
-                        });
-                    }
-                    rngs.push(stream(seed, replication, purpose(1, c, k, m)));
-                }
-                trains.push(Train::new(
-                    c as u32,
-                    k,
-                    cs.failures.len(),
-                    start..clocks.len() as u32,
-                    rng_base,
-                ));
-            }
-        }
-        let samplers = p
-            .circuits
-            .iter()
-            .map(|c| {
-                c.failures
-                    .iter()
-                    .map(|f| ModeSamplers {
-                        ttf: Sampler::new(&f.time_to_failure).expect("validated"),
-                        ttr: Sampler::new(&f.time_to_repair).expect("validated"),
-                    })
-                    .collect()
+        let fleet = super::fleet::Fleet::new(&p.circuits, seed, replication);
+        let mut first = 0;
+        let circuits: Vec<CircuitState> = (p.circuits.iter())
+            .map(|cs| {
+                first += cs.trains;
+                CircuitState::new(cs, first - cs.trains)
             })
             .collect();
         let crews = super::crew::Crews::new(p);
-        let mut tanks = vec![Tank::new(p.feed.tank_capacity, e)];
-        tanks.extend(p.tanks.iter().map(|t| Tank::new(t.capacity, e)));
-        let mut consumer = vec![None; tanks.len()];
-        for (c, cs) in p.circuits.iter().enumerate() {
-            consumer[tank_of(cs.source)] = Some(c);
-            let most = f64::from(cs.trains) * cs.design_rate * cs.max_rate;
-            let tank = &mut tanks[tank_of(cs.source)];
-            tank.set_empty_level(super::tank::MIX_HOURS * most);
-            tank.set_pipe_level(super::tank::PIPE_HOURS * most);
-        }
-        let products = p
-            .products
-            .iter()
-            .map(|pr| Product::new(pr.batch_t, pr.min_purity, e))
-            .collect();
-        let recycle_to = (0..p.products.len())
-            .map(|s| {
-                p.circuits
-                    .iter()
-                    .find(|c| c.outlets.contains(&Outlet::Product(s)))
-                    .filter(|c| c.off_spec == OffSpecPolicy::Recycle)
-                    .map(|c| tank_of(c.source))
-            })
-            .collect();
-        let feed = FeedState {
-            up: true,
-            accepted_rate: 0.0,
-            offered_t: 0.0,
-            accepted_t: 0.0,
-            outage_h: 0.0,
-            last_h: 0.0,
-            rng: stream(seed, replication, purpose(2, 0, 0, 0)),
-            samplers: p.feed.outage.as_ref().map(|o| {
-                (
-                    Sampler::new(&o.time_to_failure).expect("validated"),
-                    Sampler::new(&o.time_to_repair).expect("validated"),
-                )
-            }),
-        };
+        let tanks = super::tanks::Tanks::new(p, e);
+        let products = super::products::Products::new(p, e);
+        let feed = super::feed::Feed::new(&p.feed, stream(seed, replication, purpose(2, 0, 0, 0)));
         let lines = p
             .lines
             .iter()
-            .map(|_| LineState {
-                current: 0,
-                changing: false,
-                version: 0,
-                switches: 0,
-                changeover_h: 0.0,
-                changeover_since: 0.0,
-            })
+            .map(|_| super::campaign::Line::new())
             .collect();
-        let finishing = p.finishing.as_ref().map(|f| Finishing {
-            busy: vec![None; f.capacity as usize],
-            queue: VecDeque::new(),
-            sampler: Sampler::new(&f.residence).expect("validated"),
-            rng: stream(seed, replication, purpose(3, 0, 0, 0)),
+        let finishing = (p.finishing.as_ref()).map(|f| {
+            let rng = stream(seed, replication, purpose(3, 0, 0, 0));
+            super::finishing::Finishing::new(f, rng)
         });
         Flow {
             spec,
@@ -258,15 +102,10 @@ impl<'a> Flow<'a> {
             scratch: super::network::Scratch::new(spec),
             advanced_to: 0.0,
             circuits,
-            trains,
-            clocks,
-            rngs,
-            samplers,
+            fleet,
             crews,
             tanks,
-            consumer,
             products,
-            recycle_to,
             feed,
             lines,
             finishing,
@@ -278,21 +117,16 @@ impl<'a> Flow<'a> {
 
     /// Pending events to expect, for the scheduler's capacity.
     pub fn queue_capacity(&self) -> usize {
-        self.clocks.len() + 2 * self.trains.len() + self.tanks.len() + self.products.len() + 16
+        let trains = self.fleet.trains().len();
+        self.fleet.clock_count() + 2 * trains + self.tanks.len() + self.products.len() + 16
     }
 
     /// Schedules the first events and sets the first rates.
     pub fn start(&mut self, sched: &mut Scheduler<Ev>) {
-        for clock in 0..self.clocks.len() as u32 {
-            self.draw_clock(clock, sched);
-        }
-        for t in 0..self.trains.len() as u32 {
-            self.queue_first_clock(t, sched);
-        }
+        self.fleet.start(self.now, sched);
         self.schedule_maintenance(sched);
         self.start_lines(sched);
-        if let Some((ttf, _)) = &self.feed.samplers {
-            let t = ttf.sample(&mut self.feed.rng).max(0.0);
+        if let Some(t) = self.feed.first_outage_in() {
             sched.schedule_in(t, Ev::FeedDown);
         }
         let p = self.spec.parts();
@@ -316,6 +150,31 @@ impl<'a> Flow<'a> {
     }
 }
 
+/// Read-only views of the state for observers (see [`Trace`](super::Trace)).
+impl Flow<'_> {
+    /// Number of tanks: the feed tank, then the intermediate tanks.
+    pub(super) fn tank_count(&self) -> usize {
+        self.tanks.len()
+    }
+
+    /// Tank `t`'s level (t REO) at time `since` (hours), and its net inflow (t/h) from then
+    /// until the next event: its level at `h` in between is `level + rate * (h - since)`.
+    pub(super) fn tank_level(&self, t: usize) -> (f64, f64, f64) {
+        let tank = &self.tanks[t];
+        (tank.level(), tank.inflow() - tank.outflow(), tank.last_h())
+    }
+
+    /// Number of circuits.
+    pub(super) fn circuit_count(&self) -> usize {
+        self.circuits.len()
+    }
+
+    /// Circuit `c`'s trains up now (not stopped by a failure, maintenance or its line).
+    pub(super) fn trains_up(&self, c: usize) -> u32 {
+        self.circuits[c].up
+    }
+}
+
 /// A tank or product with timed events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Timed {
@@ -333,7 +192,7 @@ pub(super) fn tank_of(source: Source) -> usize {
 
 /// Stream purpose of (kind, circuit, train, mode): the same numbers for the same train and mode
 /// in every layout (common random numbers).
-fn purpose(kind: u64, circuit: usize, train: u32, mode: usize) -> u64 {
+pub(super) fn purpose(kind: u64, circuit: usize, train: u32, mode: usize) -> u64 {
     mix64(kind ^ mix64(circuit as u64 ^ mix64(u64::from(train) ^ mix64(mode as u64))))
 }
 
@@ -346,9 +205,7 @@ impl Model for Flow<'_> {
         // Failures, repairs, maintenance and restart windows change their own train only.
         self.touched = match event {
             _ if self.dirty.contains(&true) => None,
-            Ev::Fail { clock, .. } | Ev::Repaired { clock } => {
-                Some(self.clocks[clock as usize].train)
-            }
+            Ev::Fail { clock, .. } | Ev::Repaired { clock } => Some(self.fleet.clock(clock).train),
             Ev::MaintenanceStart { train, .. }
             | Ev::MaintenanceEnd { train, .. }
             | Ev::RestartEnd { train, .. } => Some(train),
@@ -398,10 +255,7 @@ impl Flow<'_> {
     /// The feed stops or resumes.
     fn on_feed(&mut self, up: bool, sched: &mut Scheduler<Ev>) -> bool {
         self.advance_all();
-        self.feed.up = up;
-        let (ttf, ttr) = self.feed.samplers.as_ref().expect("outages configured");
-        let next = if up { ttf } else { ttr };
-        let t = next.sample(&mut self.feed.rng).max(0.0);
+        let t = self.feed.set_up(up);
         sched.schedule_in(t, if up { Ev::FeedDown } else { Ev::FeedUp });
         true
     }
@@ -471,20 +325,10 @@ impl Flow<'_> {
         let on_spec = self.products[s].close_in_place();
         if on_spec {
             match self.finishing.as_mut() {
-                Some(f) => {
-                    let mass = self.products[s].closed.clone();
-                    match f.busy.iter().position(Option::is_none) {
-                        Some(slot) => {
-                            let t = f.sampler.sample(&mut f.rng).max(0.0);
-                            f.busy[slot] = Some((s, mass));
-                            sched.schedule_in(t, Ev::Finished { slot: slot as u32 });
-                        }
-                        None => f.queue.push_back((s, mass)),
-                    }
-                }
+                Some(f) => f.start(s, self.products[s].closed.clone(), sched),
                 None => self.products[s].sell_closed(),
             }
-        } else if let Some(t) = self.recycle_to[s] {
+        } else if let Some(t) = self.products.recycle_to(s) {
             let mass = &self.products[s].closed;
             self.off_spec.recycle(mass.iter().sum::<f64>());
             self.tanks[t].add(mass);
@@ -496,12 +340,7 @@ impl Flow<'_> {
     /// A finishing slot is done: its batch is sold, the next waiting batch starts.
     fn on_finished(&mut self, slot: usize, sched: &mut Scheduler<Ev>) -> bool {
         let f = self.finishing.as_mut().expect("finishing");
-        let (s, mass) = f.busy[slot].take().expect("busy slot");
-        if let Some((next, m)) = f.queue.pop_front() {
-            let t = f.sampler.sample(&mut f.rng).max(0.0);
-            f.busy[slot] = Some((next, m));
-            sched.schedule_in(t, Ev::Finished { slot: slot as u32 });
-        }
+        let (s, mass) = f.finish(slot, sched);
         self.products[s].sell(&mass);
         false
     }
@@ -514,12 +353,11 @@ impl Flow<'_> {
             return;
         }
         self.advanced_to = now;
-        let rate = self.feed_rate();
-        self.feed.advance(now, rate);
-        for t in &mut self.tanks {
+        self.feed.advance(now);
+        for t in self.tanks.iter_mut() {
             t.advance(now);
         }
-        for p in &mut self.products {
+        for p in self.products.iter_mut() {
             p.advance(now);
         }
         for c in &mut self.circuits {
@@ -527,20 +365,13 @@ impl Flow<'_> {
         }
         self.off_spec.advance(now);
         for l in &mut self.lines {
-            if l.changing {
-                l.changeover_h += now - l.changeover_since;
-                l.changeover_since = now;
-            }
+            l.advance(now);
         }
     }
 
     /// Feed offered now, t/h.
     pub(super) fn feed_rate(&self) -> f64 {
-        if self.feed.up {
-            self.spec.parts().feed.rate
-        } else {
-            0.0
-        }
+        self.feed.offered_rate()
     }
 
     /// On-spec REO sold since 0, t.

@@ -188,7 +188,7 @@ impl Flow<'_> {
     pub(super) fn solve(&mut self, sched: &mut Scheduler<Ev>) {
         self.scratch.solves += 1;
         self.advance_all();
-        for t in &mut self.tanks {
+        for t in self.tanks.iter_mut() {
             t.classify();
         }
         self.recount_dirty();
@@ -231,12 +231,12 @@ impl Flow<'_> {
             let spec = &parts.circuits[c];
             let st = &mut self.circuits[c];
             match touched {
-                Some(t) if self.trains[t as usize].circuit as usize == c => {
-                    st.rescan_train(spec, &self.trains, (t - st.first) as usize);
+                Some(t) if self.fleet.train(t as usize).circuit as usize == c => {
+                    st.rescan_train(spec, self.fleet.trains(), (t - st.first) as usize);
                 }
-                _ => st.rescan(spec, &self.trains),
+                _ => st.rescan(spec, self.fleet.trains()),
             }
-            debug_assert!(st.scan_is_current(spec, &self.trains));
+            debug_assert!(st.scan_is_current(spec, self.fleet.trains()));
         }
     }
 
@@ -364,7 +364,7 @@ impl Flow<'_> {
         let offered = self.feed_rate();
         match self.tanks[0].mode {
             Mode::Over => 0.0,
-            Mode::Full => match self.consumer[0] {
+            Mode::Full => match self.tanks.consumer(0) {
                 Some(c) => offered.min(self.circuits[c].rate),
                 None => 0.0,
             },
@@ -449,7 +449,10 @@ impl Flow<'_> {
         match tank.mode {
             Mode::Over => 0.0,
             Mode::Full => {
-                let out = self.consumer[t].map_or(0.0, |k| self.circuits[k].rate);
+                let out = self
+                    .tanks
+                    .consumer(t)
+                    .map_or(0.0, |k| self.circuits[k].rate);
                 // Summed as iterator sums (from -0.0), per feeder and over feeders; circuits
                 // that do not feed the tank would add -0.0, which changes nothing.
                 let mut others = -0.0;
@@ -481,7 +484,7 @@ impl Flow<'_> {
         let mut stale = std::mem::take(&mut self.scratch.stale_products);
         stale.clear();
         for c in 0..self.circuits.len() {
-            let carried = self.circuits[c].set_flows(&parts.circuits[c], &self.trains);
+            let carried = self.circuits[c].set_flows(&parts.circuits[c], self.fleet.trains());
             self.dirty[c] = false;
             if carried != Carried::Same {
                 diverted |= carried == Carried::Diverted;
@@ -495,7 +498,7 @@ impl Flow<'_> {
         if settled || diverted {
             self.route_diverted();
             let feed_in = self.feed_inflow();
-            self.feed.accepted_rate = feed_in;
+            self.feed.set_accepted_rate(feed_in);
             for t in 0..self.tanks.len() {
                 self.set_tank_rates(t, feed_in);
             }
@@ -587,7 +590,7 @@ impl Flow<'_> {
                 tank_in[e]
             }
         };
-        let consumer = self.consumer[t];
+        let consumer = self.tanks.consumer(t);
         let recycle = &self.scratch.recycle_in[t];
         let out_total = consumer.map_or(0.0, |c| self.circuits[c].rate);
         let in_total: f64 = (0..recycle.len()).map(inflow).sum();
@@ -616,7 +619,9 @@ impl Flow<'_> {
         let now = sched.now().hours();
         let solve = self.scratch.solves;
         for t in 0..self.tanks.len() {
-            let watch = self.consumer[t]
+            let watch = self
+                .tanks
+                .consumer(t)
                 .filter(|&c| self.circuits[c].idle)
                 .map(|c| self.resume_level(c))
                 .or_else(|| self.line_watch(t));

@@ -175,9 +175,9 @@ impl Flow<'_> {
     pub(super) fn snapshot(&self) -> Snapshot {
         Snapshot {
             time_h: self.now,
-            offered_t: self.feed.offered_t,
-            accepted_t: self.feed.accepted_t,
-            outage_h: self.feed.outage_h,
+            offered_t: self.feed.offered_t(),
+            accepted_t: self.feed.accepted_t(),
+            outage_h: self.feed.outage_h(),
             circuits: self.circuits.iter().map(|c| c.stats.clone()).collect(),
             products: self.products.iter().map(|p| p.totals.clone()).collect(),
             tanks: self
@@ -188,11 +188,7 @@ impl Flow<'_> {
             scrapped_t: self.off_spec.scrapped().iter().sum(),
             recycled_t: self.off_spec.recycled_t(),
             stock_t: self.stock().iter().sum(),
-            lines: self
-                .lines
-                .iter()
-                .map(|l| (l.switches, l.changeover_h))
-                .collect(),
+            lines: self.lines.iter().map(|l| l.totals()).collect(),
         }
     }
 
@@ -203,8 +199,7 @@ impl Flow<'_> {
         self.tanks.iter().for_each(|t| add(t.masses()));
         self.products.iter().for_each(|p| add(&p.mass));
         if let Some(f) = &self.finishing {
-            f.busy.iter().flatten().for_each(|(_, m)| add(m));
-            f.queue.iter().for_each(|(_, m)| add(m));
+            f.masses().for_each(add);
         }
         out
     }
@@ -382,14 +377,14 @@ impl Flow<'_> {
         let comp = &self.spec.parts().feed.composition;
         let scale = |t: f64| comp.iter().map(|f| f * t).collect::<Vec<f64>>();
         let mut sold = vec![0.0; comp.len()];
-        for p in &self.products {
+        for p in self.products.iter() {
             sold.iter_mut()
                 .zip(&p.totals.on_spec)
                 .for_each(|(s, x)| *s += x);
         }
         MassBalance {
-            offered: scale(self.feed.offered_t),
-            refused: scale(self.feed.offered_t - self.feed.accepted_t),
+            offered: scale(self.feed.offered_t()),
+            refused: scale(self.feed.offered_t() - self.feed.accepted_t()),
             sold,
             scrapped: self.off_spec.scrapped().to_vec(),
             stock: self.stock(),

@@ -909,6 +909,14 @@ fn run_random_plants() -> RandomRun {
             // The bounded driver is the model's own loop.
             let plain = simulate(&spec, seed, 0);
             assert_eq!(format!("{r:?}"), format!("{plain:?}"), "case {case}");
+            // So is the traced run, observing every step.
+            let (traced, trace) = simulate_traced(&spec, seed, 0, 50);
+            assert_eq!(
+                format!("{traced:?}"),
+                format!("{plain:?}"),
+                "case {case}, traced"
+            );
+            assert_eq!(trace.times().len(), 50);
         }
         if std::panic::catch_unwind(|| check_balances(case, &parts, &r)).is_err() {
             out.failures
