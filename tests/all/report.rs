@@ -80,7 +80,15 @@ fn plots_have_titles_axis_labels_with_units_and_legends() {
     let study = short_study(3);
     let all = plots::all(&study).expect("plots render");
     let files: Vec<&str> = all.iter().map(|p| p.file.as_str()).collect();
-    assert_eq!(files, ["throughput.svg", "losses.svg", "profile_prnd.svg"]);
+    assert_eq!(
+        files,
+        [
+            "throughput.svg",
+            "losses.svg",
+            "timeline.svg",
+            "profile_prnd.svg"
+        ]
+    );
     for p in &all {
         assert_svg_ok(&p.file, &p.svg);
         let t = texts(&p.svg);
@@ -107,6 +115,16 @@ fn plots_have_titles_axis_labels_with_units_and_legends() {
         assert!(has(&t, label), "losses: {label}");
     }
     let t = texts(&all[2].svg);
+    for label in [
+        "time (d), replication 0",
+        "trains up, PrNd (of 1)",
+        "trains up, PrNd (of 4)",
+        "tank feed level (of",
+        "4 trains",
+    ] {
+        assert!(has(&t, label), "timeline: {label}");
+    }
+    let t = texts(&all[3].svg);
     for label in [
         "aqueous mole fraction of total REE (log scale)",
         "stage (1 = raffinate end, 54 = loaded-organic end)",
@@ -236,6 +254,7 @@ fn out_dir_twice_with_the_same_seed_is_byte_identical() {
         "plots/losses.svg",
         "plots/profile_prnd.svg",
         "plots/throughput.svg",
+        "plots/timeline.svg",
         "replications.csv",
         "report.html",
         "summary.json",

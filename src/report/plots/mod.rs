@@ -10,6 +10,7 @@ pub mod profile;
 mod style;
 pub mod sweep;
 pub mod throughput;
+pub mod timeline;
 pub mod transient;
 
 use crate::Result;
@@ -53,6 +54,16 @@ pub fn all(study: &StudyResult) -> Result<Vec<Plot>> {
             svg: losses::svg(study)?,
         });
     }
+    plots.push(Plot {
+        file: "timeline.svg".into(),
+        title: timeline::TITLE.into(),
+        note: "Replication 0 of each layout, sampled on a fixed grid by an observer of the \
+               simulation: each circuit's trains up as a share of those installed, each tank's \
+               level as a share of its capacity. Dips are failures and maintenance; a full \
+               feed tank holds feed back upstream."
+            .into(),
+        svg: timeline::svg(study)?,
+    });
     let flows = &study.layouts[0].flows;
     for (name, solution) in flows.circuit_names.iter().zip(&flows.solutions) {
         if let Some(s) = solution {
