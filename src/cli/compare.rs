@@ -19,8 +19,9 @@ pub struct Args {
 
 /// Runs `reesim compare`: A is the base, B the one variant (their own variants are ignored).
 pub fn run(args: Args) -> Result<()> {
-    let a = ScenarioSource::read(&args.a)?.base()?;
-    let mut b = ScenarioSource::read(&args.b)?.base()?;
+    let set = args.common.overrides()?;
+    let a = ScenarioSource::read(&args.a)?.with_overrides(None, &set)?;
+    let mut b = ScenarioSource::read(&args.b)?.with_overrides(None, &set)?;
     if a.horizon_h != b.horizon_h {
         return Err(Error::Input(format!(
             "{} and {}: simulation.horizon differs ({} h vs {} h); a paired comparison needs the same horizon",

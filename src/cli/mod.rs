@@ -12,6 +12,7 @@ mod merge;
 mod run;
 mod sequence;
 mod sweep;
+mod tornado;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -48,6 +49,9 @@ pub enum Command {
     Check(check::Args),
     /// Rank every order of binary SX splits for a feed and target products.
     Sequence(sequence::Args),
+    /// Swing each [uncertainty] input between its 10th and 90th percentile: which moves the
+    /// decision (NPV of the best variant minus the base)?
+    Tornado(tornado::Args),
 }
 
 /// Output format of a report.
@@ -75,6 +79,7 @@ pub fn main() -> ExitCode {
         Command::Design(args) => design::run(args),
         Command::Check(args) => check::run(args),
         Command::Sequence(args) => sequence::run(args),
+        Command::Tornado(args) => tornado::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,7 +3,7 @@
 use super::Format;
 use crate::Result;
 use crate::report;
-use crate::scenario::{Scenario, ScenarioSource};
+use crate::scenario::{FieldPath, Override, Scenario, ScenarioSource};
 use crate::study::{self, RunOptions};
 use std::path::PathBuf;
 
@@ -47,6 +47,10 @@ pub struct CommonArgs {
     /// Replication cap of --precision.
     #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(2..=100_000))]
     pub max_reps: u32,
+    /// Override a scenario key in the base and every variant, e.g. `--set feed.rate="20000 t/yr"`
+    /// or `--set circuit.PrNd.trains=2` (repeatable; dotted paths as in a `[[variant]]`).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
 }
 
 /// A relative half-width in (0, 1].
@@ -60,6 +64,30 @@ fn parse_precision(text: &str) -> std::result::Result<f64, String> {
 }
 
 impl CommonArgs {
+    /// The run settings these flags override.
+    /// The `--set` flags as overrides.
+    pub fn overrides(&self) -> Result<Vec<Override>> {
+        self.set
+            .iter()
+            .map(|s| {
+                let (key, value) = s.split_once('=').ok_or_else(|| {
+                    crate::Error::Input(format!("--set {s:?}: no '='; expected KEY=VALUE"))
+                })?;
+                let key = key.trim();
+                if key.is_empty() || value.trim().is_empty() {
+                    return Err(crate::Error::Input(format!(
+                        "--set {s:?}: empty key or value; expected KEY=VALUE"
+                    )));
+                }
+                Ok(Override {
+                    key: key.to_string(),
+                    value: super::sweep::parse_value(value.trim()),
+                    origin: FieldPath::default().key("--set").key(key),
+                })
+            })
+            .collect()
+    }
+
     /// The run settings these flags override.
     pub fn options(&self) -> RunOptions {
         RunOptions {
@@ -84,8 +112,9 @@ pub struct Args {
 /// Runs `reesim run`.
 pub fn run(args: Args) -> Result<()> {
     let source = ScenarioSource::read(&args.scenario)?;
-    let base = source.base()?;
-    let variants = source.variants()?;
+    let set = args.common.overrides()?;
+    let base = source.with_overrides(None, &set)?;
+    let variants = source.variants_with(&set)?;
     let mut result = study::run(&base, &variants, args.common.options())?;
     let scenarios: Vec<&Scenario> = std::iter::once(&base).chain(&variants).collect();
     deliver(&mut result, &scenarios, &args.common)

@@ -151,7 +151,7 @@ fn point_scenario(source: &ScenarioSource, point: &GridPoint) -> Result<Scenario
 
 /// A `--set` value as TOML: `4` is an integer, `2.5` a float, `true` a boolean, anything else
 /// (such as `25 min`) a string.
-fn parse_value(text: &str) -> toml::Value {
+pub(crate) fn parse_value(text: &str) -> toml::Value {
     format!("v = {text}")
         .parse::<toml::Table>()
         .ok()

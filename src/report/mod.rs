@@ -9,6 +9,7 @@ pub mod html;
 pub mod json;
 pub mod plots;
 pub mod table;
+pub mod tornado;
 
 use crate::Result;
 use crate::study::StudyResult;

@@ -394,6 +394,9 @@ fn cell_of(mean: f64, ci95: f64, unit: &str) -> String {
     // Rounding residue of a quantity that is zero (e.g. a stock change over whole cycles).
     let zero = |x: f64| if x.abs() < 1e-9 { 0.0 } else { x };
     let (mean, ci95) = (zero(mean), zero(ci95));
+    if !mean.is_finite() {
+        return "n/a".into();
+    }
     let fraction = unit == "fraction" || unit == "fraction/yr";
     let scale = if fraction {
         100.0

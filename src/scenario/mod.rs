@@ -10,7 +10,9 @@ pub mod flowsheet;
 mod locate;
 mod overrides;
 pub mod price;
+pub mod uncertainty;
 pub use overrides::{Override, SweepAxis, Variant};
+pub use uncertainty::{InputDist, UncertainInput};
 mod raw;
 pub mod schema;
 mod units;
@@ -149,6 +151,68 @@ pub struct Scenario {
     pub flowsheet: flowsheet::Flowsheet,
     /// Economic assumptions (`[economics]`), if given.
     pub economics: Option<crate::money::Settings>,
+    /// Uncertain inputs (`[uncertainty]`), drawn per replication.
+    pub uncertainty: Vec<UncertainInput>,
+    /// A realisation of the uncertain inputs: a product that misses its spec at the drawn
+    /// values is off-spec, not an input error.
+    pub drawn: bool,
+    /// The file and overrides this scenario came from, to rebuild it at drawn values.
+    pub origin: Option<std::sync::Arc<Origin>>,
+}
+
+/// Where a scenario came from: its file, its name override and its overrides.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    source: ScenarioSource,
+    name: Option<String>,
+    overrides: Vec<Override>,
+}
+
+impl Scenario {
+    /// The scenario with uncertain input k set to `values[k]` (in its unit): a realisation,
+    /// with no uncertainty left.
+    pub fn with_inputs(&self, values: &[f64]) -> crate::Result<Scenario> {
+        let origin = self.origin.as_ref().ok_or_else(|| {
+            crate::Error::Internal("a scenario without its source cannot be redrawn".into())
+        })?;
+        let mut overrides = origin.overrides.clone();
+        for (input, x) in self.uncertainty.iter().zip(values) {
+            overrides.push(Override {
+                key: input.key.clone(),
+                value: input.value(*x),
+                origin: input.origin.clone(),
+            });
+        }
+        let mut s = origin
+            .source
+            .build(origin.name.as_deref(), &overrides)
+            .map_err(|e| {
+                let drawn: Vec<String> = (self.uncertainty.iter())
+                    .zip(values)
+                    .map(|(i, x)| format!("{} = {x} {}", i.key, i.unit))
+                    .collect();
+                crate::Error::Input(format!("at the drawn values {}: {e}", drawn.join(", ")))
+            })?;
+        s.drawn = true;
+        Ok(s)
+    }
+
+    /// The scenario at replication `replication`'s draw of every uncertain input (itself when
+    /// it has none).
+    pub fn drawn(&self, seed: u64, replication: u64) -> crate::Result<Scenario> {
+        if self.uncertainty.is_empty() {
+            return Ok(self.clone());
+        }
+        let values: Vec<f64> = (self.uncertainty.iter().enumerate())
+            .map(|(k, i)| i.draw(seed, replication, k))
+            .collect();
+        self.with_inputs(&values)
+    }
+
+    /// Each uncertain input's median.
+    pub fn medians(&self) -> Vec<f64> {
+        self.uncertainty.iter().map(|i| i.quantile(0.5)).collect()
+    }
 }
 
 /// A scenario file read and checked for syntax and unknown keys, ready to be validated as the
@@ -218,10 +282,18 @@ impl ScenarioSource {
 
     /// Every `[[variant]]`, validated, in file order.
     pub fn variants(&self) -> Result<Vec<Scenario>, ScenarioErrors> {
+        self.variants_with(&[])
+    }
+
+    /// Every `[[variant]]` on top of `set` (overrides of the base, e.g. from `--set`).
+    pub fn variants_with(&self, set: &[Override]) -> Result<Vec<Scenario>, ScenarioErrors> {
         let variants = overrides::variants(&self.table).map_err(|e| self.errors(e, &[], None))?;
         variants
             .iter()
-            .map(|v| self.with_overrides(Some(&v.name), &v.overrides))
+            .map(|v| {
+                let all: Vec<Override> = set.iter().chain(&v.overrides).cloned().collect();
+                self.with_overrides(Some(&v.name), &all)
+            })
             .collect()
     }
 
@@ -231,7 +303,37 @@ impl ScenarioSource {
     }
 
     /// The scenario with `overrides` (dotted key path, value) applied; `name` replaces its name.
+    /// Every uncertain input is checked at the ends of its range.
     pub fn with_overrides(
+        &self,
+        name: Option<&str>,
+        overrides: &[Override],
+    ) -> Result<Scenario, ScenarioErrors> {
+        let mut scenario = self.build(name, overrides)?;
+        let inputs = uncertainty::inputs(&self.table).map_err(|e| self.errors(e, &[], name))?;
+        for input in &inputs {
+            let (lo, hi) = (input.quantile(1e-6), input.quantile(1.0 - 1e-6));
+            for x in [lo, hi] {
+                let mut all = overrides.to_vec();
+                all.push(Override {
+                    key: input.key.clone(),
+                    value: input.value(x),
+                    origin: input.origin.clone(),
+                });
+                self.build(name, &all)?;
+            }
+        }
+        scenario.uncertainty = inputs;
+        scenario.origin = Some(std::sync::Arc::new(Origin {
+            source: self.clone(),
+            name: name.map(str::to_string),
+            overrides: overrides.to_vec(),
+        }));
+        Ok(scenario)
+    }
+
+    /// The scenario with `overrides` applied and validated.
+    fn build(
         &self,
         name: Option<&str>,
         overrides: &[Override],

@@ -126,6 +126,26 @@ fn descend(
     let path = path.key(first);
     match table.get_mut(*first) {
         Some(Value::Table(t)) => descend(t, rest, path, o),
+        Some(Value::Array(items)) if rest.len() == 1 && !items.iter().any(Value::is_table) => {
+            // One element of an array of values, e.g. `separation.separation_factors.1`.
+            let index = rest[0]
+                .parse::<usize>()
+                .ok()
+                .filter(|i| *i < items.len())
+                .ok_or_else(|| {
+                    format!(
+                        "`{}`: `{first}` has {} values; \"{}\" is not an index of one",
+                        o.key,
+                        items.len(),
+                        rest[0]
+                    )
+                })?;
+            if schema::find(&path.pattern()).is_none() {
+                return Err(format!("`{}` sets unknown key `{}`", o.key, path.pattern()));
+            }
+            items[index] = o.value.clone();
+            Ok(path.index(index))
+        }
         Some(Value::Array(items)) => {
             let (selector, rest) = rest.split_first().unwrap_or((&"", &[]));
             let index = select(items, selector).ok_or_else(|| {
@@ -153,7 +173,7 @@ fn descend(
 /// Sets `key` in `table`, checking that the resolved path is a documented key.
 fn set(table: &mut Table, key: &str, o: &Override, path: FieldPath) -> Result<FieldPath, String> {
     let path = path.key(key);
-    let pattern = path.pattern();
+    let pattern = named_pattern(&path.pattern());
     let parent = pattern.rsplit_once('.').map_or("", |(p, _)| p);
     let known = schema::find(&pattern).is_some()
         || (schema::is_distribution(parent) && schema::DIST_KEYS.iter().any(|k| k.path == key))
@@ -165,6 +185,17 @@ fn set(table: &mut Table, key: &str, o: &Override, path: FieldPath) -> Result<Fi
     }
     table.insert(key.to_string(), o.value.clone());
     Ok(path)
+}
+
+/// A pattern with the name of a `[product.NAME]` table replaced by `*`, as the schema lists it.
+fn named_pattern(pattern: &str) -> String {
+    match pattern
+        .strip_prefix("product.")
+        .and_then(|r| r.split_once('.'))
+    {
+        Some((_, rest)) => format!("product.*.{rest}"),
+        None => pattern.to_string(),
+    }
 }
 
 /// The index of the element of an array of tables selected by name (`name = ...`) or index.

@@ -42,6 +42,12 @@ pub struct RawScenario {
         reason = "sweep axes are read from the TOML table by overrides.rs"
     )]
     pub sweep: Option<toml::Table>,
+    /// Read from the TOML table by [`super::uncertainty`].
+    #[expect(
+        dead_code,
+        reason = "uncertain inputs are read from the TOML table by uncertainty.rs"
+    )]
+    pub uncertainty: Option<toml::Table>,
 }
 
 /// `[simulation]`.

@@ -140,6 +140,8 @@ pub const KEYS: &[KeyDoc] = &[
     key("economics.organic_loading", "number (mol REE/L)", "0.2", "> 0", "REE loaded in the organic: sets the organic flow (S x feed / loading)."),
     key("economics.acid_concentration", "number (mol HCl/L)", "4", "> 0", "Scrub and strip acid strength: sets their volume."),
     key("economics.extractant_concentration", "number (mol/L)", "1.5", "0 ..= 3.2", "Extractant in the organic (P507, 306.42 g/mol, 0.95 kg/L)."),
+    key("uncertainty", "table", "none", "", "Uncertain inputs: each replication draws one value of each (the same draw in every layout) and rebuilds chemistry, plant and money at them; `reesim tornado` swings each alone."),
+    key("uncertainty.*", "table {dist, ...}", "", "a dotted key path (as in a variant, array elements by index, e.g. \"circuit.PrNd.separation.separation_factors.1\") = { dist = \"triangular\", min, mode, max } | { dist = \"uniform\", min, max } | { dist = \"normal\", mean, sd } | { dist = \"lognormal\", mean, cv }; values numbers or numbers with the key's unit (\"400 h\", \"55 USD/kg\")", "One uncertain input and its distribution; checked at both ends of its range."),
     key("variant", "array of tables", "none", "", "Alternatives simulated with common random numbers against the base."),
     key("variant[].name", "string", "required", "unique", "Variant name."),
     key("variant[].*", "any", "", "a dotted key path, circuits by name", "Override, e.g. \"circuit.PrNd.trains\" = 4."),

@@ -6,7 +6,7 @@ use super::schema::{self, DIST_KEYS};
 use toml::de::{DeTable, DeValue};
 
 /// Free-form tables whose keys the schema does not list one by one.
-const FREE_FORM: &[&str] = &["feed.composition", "sweep", "variant[]"];
+const FREE_FORM: &[&str] = &["feed.composition", "sweep", "variant[]", "uncertainty"];
 
 /// Every unknown key in the document, with a message that suggests the closest known key.
 pub fn unknown_keys(root: &DeTable<'_>) -> Vec<(FieldPath, String)> {

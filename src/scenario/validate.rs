@@ -145,6 +145,9 @@ pub fn scenario(raw: &RawScenario, default_name: &str, ck: &mut Checker) -> Scen
         products,
         flowsheet,
         economics,
+        uncertainty: Vec::new(),
+        drawn: false,
+        origin: None,
     }
 }
 

@@ -371,7 +371,16 @@ fn circuit_spec(
             design_rate * circuit.stage_residence_h * f64::from(circuit.stages.total()),
         ),
     };
-    let specs = outlet_specs(scenario, routes, c);
+    let mut specs = outlet_specs(scenario, routes, c);
+    if scenario.drawn {
+        // An outlet below its spec at steady state never comes back on-spec: its batches fail
+        // on purity, so no transient is judged for it.
+        for (spec, p) in specs.iter_mut().zip(purity.design) {
+            if spec.is_some_and(|m| p < m) {
+                *spec = None;
+            }
+        }
+    }
     let restart = match circuit.restart {
         Restart::None => RestartSpec::None,
         Restart::Fixed(h) => RestartSpec::Fixed(h),
@@ -443,7 +452,8 @@ fn product_specs(
         let sale = scenario.products.iter().find(|p| p.name == *name);
         let purity = steady_purity(s, routes, solutions, circuits);
         if let (Some(min), Some(p)) = (sale.and_then(|p| p.min_purity), purity) {
-            if p < min {
+            // At drawn values a product below its spec is off-spec, not an input error.
+            if p < min && !scenario.drawn {
                 return Err(crate::Error::Input(format!(
                     "product \"{name}\": min_purity {min} is above the steady-state purity of the cascade feeding it, {p:.6} (short by {:.2e}): the design cannot meet its own spec; add stages, raise the extraction amount or lower min_purity",
                     min - p

@@ -11,6 +11,7 @@ pub mod losses;
 pub mod products;
 pub mod restart_curve;
 pub mod sequence;
+pub mod tornado;
 
 use crate::Result;
 use crate::experiment::{
@@ -163,10 +164,28 @@ pub fn layout(
     threads: Option<usize>,
 ) -> Result<LayoutResult> {
     let plan = Plan::new(scenario, seed, reps, threads)?;
-    let results = experiment::run_replications(0..u64::from(reps), threads, |r| {
-        flow::simulate(&plan.spec, seed, r)
+    if scenario.uncertainty.is_empty() {
+        let results = experiment::run_replications(0..u64::from(reps), threads, |r| {
+            flow::simulate(&plan.spec, seed, r)
+        })?;
+        let figures = results.iter().map(|r| plan.figures(r)).collect();
+        return plan.finish(name, scenario, results, figures);
+    }
+    // Each replication draws its inputs (the same draw in every layout) and runs the plant
+    // and money rebuilt at them, with the layout's warm-up.
+    let runs = experiment::run_replications(0..u64::from(reps), threads, |r| {
+        let drawn = scenario.drawn(seed, r)?;
+        let p = Plan::with_warmup(&drawn, plan.warmup_h)?;
+        let result = flow::simulate(&p.spec, seed, r);
+        let figures = p.figures(&result);
+        Ok((result, figures))
     })?;
-    plan.finish(name, scenario, results)
+    let (results, figures) = runs
+        .into_iter()
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .unzip();
+    plan.finish(name, scenario, results, figures)
 }
 
 /// The base layout under the sequential precision loop.
@@ -177,6 +196,11 @@ fn precise_layout(
     target: f64,
     options: &RunOptions,
 ) -> Result<(LayoutResult, PrecisionReport)> {
+    if !scenario.uncertainty.is_empty() {
+        return Err(crate::Error::Input(
+            "--precision does not run with [uncertainty] yet: give --reps instead".into(),
+        ));
+    }
     let plan = Plan::new(scenario, seed, initial, options.threads)?;
     let headline = headline_figures(&plan.flows);
     let cfg = experiment::PrecisionConfig {
@@ -203,7 +227,11 @@ fn precise_layout(
         figures: headline,
         relative_half_widths: outcome.relative_half_widths,
     };
-    Ok((plan.finish("base", scenario, outcome.results)?, report))
+    let figures = outcome.results.iter().map(|r| plan.figures(r)).collect();
+    Ok((
+        plan.finish("base", scenario, outcome.results, figures)?,
+        report,
+    ))
 }
 
 /// The figures the precision target applies to: every product's on-spec output, the total,
@@ -251,6 +279,20 @@ impl Plan {
                 )
             }
         };
+        Plan::assemble(scenario, flows, warmup_h, warmup_auto)
+    }
+
+    /// The plan of `scenario` with a given warm-up (no pilot runs).
+    fn with_warmup(scenario: &Scenario, warmup_h: f64) -> Result<Self> {
+        Plan::assemble(scenario, ProductFlows::of(scenario)?, warmup_h, None)
+    }
+
+    fn assemble(
+        scenario: &Scenario,
+        flows: ProductFlows,
+        warmup_h: f64,
+        warmup_auto: Option<WarmupReport>,
+    ) -> Result<Self> {
         let spec = flows.plant_spec(warmup_h);
         Ok(Plan {
             money: economics::Money::of(scenario, &flows)?,
@@ -281,14 +323,15 @@ impl Plan {
         figs
     }
 
-    /// Figures, summaries and counters of the finished replications.
+    /// Figures, summaries and counters of the finished replications (`replications[r]`: the
+    /// figures of `results[r]`).
     fn finish(
         self,
         name: &str,
         scenario: &Scenario,
         results: Vec<FlowResult>,
+        replications: Vec<Vec<Figure>>,
     ) -> Result<LayoutResult> {
-        let replications: Vec<Vec<Figure>> = results.iter().map(|r| self.figures(r)).collect();
         let summaries = experiment::summarize_figures(&replications)?;
         let bottleneck = figures::bottleneck(&summaries, &self.flows.circuit_names);
         let mass_balance_error = results

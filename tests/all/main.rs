@@ -15,6 +15,7 @@ mod restart;
 mod scenario;
 mod scenarios;
 mod sequence;
+mod uncertainty;
 
 use std::process::{Command, Output};
 

@@ -11,6 +11,7 @@ mod style;
 pub mod sweep;
 pub mod throughput;
 pub mod timeline;
+pub mod tornado;
 pub mod transient;
 
 use crate::Result;

@@ -1,0 +1,63 @@
+//! `reesim tornado`: swing each `[uncertainty]` input alone between its 10th and 90th
+//! percentile and report how the headline difference moves (table, JSON, SVG).
+
+use super::Format;
+use super::run::SimArgs;
+use crate::report;
+use crate::scenario::ScenarioSource;
+use crate::study::{RunOptions, tornado};
+use crate::{Error, Result};
+use std::path::PathBuf;
+
+/// Arguments of `reesim tornado`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The scenario file (TOML) with an `[uncertainty]` table.
+    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// Output format on standard output (table or json).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Also write tornado.json and tornado.svg into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// Runs `reesim tornado`.
+pub fn run(args: Args) -> Result<()> {
+    if args.format == Format::Csv {
+        return Err(Error::Input(
+            "tornado: --format csv is not offered; use table or json".into(),
+        ));
+    }
+    let source = ScenarioSource::read(&args.scenario)?;
+    let base = source.base()?;
+    if base.uncertainty.is_empty() {
+        return Err(Error::Input(format!(
+            "{}: no [uncertainty] table: a tornado needs uncertain inputs",
+            args.scenario.display()
+        )));
+    }
+    let variants = source.variants()?;
+    let options = RunOptions {
+        seed: args.sim.seed,
+        replications: args.sim.reps,
+        threads: args.sim.threads(),
+        ..RunOptions::default()
+    };
+    let t = tornado::tornado(&base, &variants, options)?;
+    if let Some(dir) = &args.out {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            path: dir.clone(),
+            source,
+        })?;
+        report::files::write_text(&dir.join("tornado.json"), &report::tornado::json(&t))?;
+        report::files::write_text(&dir.join("tornado.svg"), &report::plots::tornado::svg(&t)?)?;
+    }
+    let text = match args.format {
+        Format::Json => report::tornado::json(&t),
+        _ => report::tornado::table(&t),
+    };
+    super::print_stdout(&text)
+}
