@@ -166,6 +166,8 @@ pub struct CircuitStats {
     pub starved_h: f64,
     /// Hours an outlet tank was full and limited it (blocked).
     pub blocked_h: f64,
+    /// Repairs of its failures completed.
+    pub repairs: u64,
 }
 
 /// The maximum of train `t` as a multiple of design, and the derate mode holding it down (if

@@ -74,6 +74,7 @@ impl Flow<'_> {
             self.set_effect(c, t, clock, false);
         }
         self.dirty[c] = true;
+        self.circuits[c].stats.repairs += 1;
         if let Some(next) = self.crews.release(c) {
             self.start_repair(next, sched);
         }

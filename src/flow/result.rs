@@ -59,6 +59,8 @@ pub struct CircuitResult {
     pub starved: f64,
     /// Fraction of time it was blocked (an outlet tank full).
     pub blocked: f64,
+    /// Repairs of its failures completed in the window.
+    pub repairs: u64,
     /// Capacity lost against its installed design rate by cause, t REO of circuit feed:
     /// (cause name, t), failure modes first.
     pub lost_t: Vec<(String, f64)>,
@@ -313,6 +315,7 @@ impl Flow<'_> {
                     trains_up,
                     starved: (s.starved_h - was.starved_h) / window,
                     blocked: (s.blocked_h - was.blocked_h) / window,
+                    repairs: s.repairs - was.repairs,
                     lost_t,
                     inventory_t: inventory,
                     residence_h: if fed > 0.0 {

@@ -128,7 +128,7 @@ pub const KEYS: &[KeyDoc] = &[
     key("economics.power_per_volume", "number (kW/m^3)", "0.1", "0 ..= 100", "Mixing power per m^3 of installed stage volume while a train runs."),
     key("economics.power_price", "money per kWh (number = currency/kWh, or \"80 USD/MWh\")", "0.08 USD/kWh", ">= 0", "Electricity price."),
     key("economics.maintenance_fraction", "number (fraction/yr)", "0.02", "0 ..= 1", "Maintenance cost per year as a fraction of installed equipment cost."),
-    key("economics.repair_cost", "money (number = currency, or \"5000 USD\")", "5000 USD", ">= 0", "Cost of one repair (reserved: repairs are not yet counted)."),
+    key("economics.repair_cost", "money (number = currency, or \"5000 USD\")", "5000 USD", ">= 0", "Cost of one repair of a failure (parts, call-out), besides the yearly maintenance fraction."),
     key("economics.base", "string", "\"NaOH\"", "\"NaOH\", \"NH3\"", "Saponification base: 3 mol per mol REE loaded into the organic."),
     key("economics.base_price", PRICE_MASS, "0.45 USD/kg", ">= 0", "Base price, 100 % basis."),
     key("economics.acid_price", PRICE_MASS, "0.715 USD/kg", ">= 0", "HCl price, 100 % basis: 3 mol per mol REE back-extracted, plus acid_excess."),

@@ -430,7 +430,9 @@ fn operating_cost(
         s.operators_per_train * f64::from(d.trains) + s.operators_per_circuit
     });
     let labour = positions * s.shift_crews * s.operator_cost;
-    let maintenance = s.maintenance_fraction * design.equipment;
+    let repairs: u64 = result.circuits.iter().map(|c| c.repairs).sum();
+    let maintenance =
+        s.maintenance_fraction * design.equipment + repairs as f64 / years * s.repair_cost;
     [
         ("feed", feed),
         ("reagents", reagents),

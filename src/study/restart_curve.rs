@@ -8,9 +8,20 @@ use crate::chem::dynamic::{DynamicModel, DynamicOptions, RestartPoint, stop_grid
 use crate::flow::{ChangeoverStart, RestartCurve, RestartSpec};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
+use std::collections::HashMap;
 
 /// Longest stop the grid covers when nothing longer is configured, hours.
 const MIN_GRID_H: f64 = 24.0;
+
+/// Curves computed in this process, by everything they depend on (the chemistry, the stage
+/// residence, the specs, the stop grid and the naive start): the layouts of a study, the
+/// replications of one draw and the studies of a tornado share them. A pure function of its
+/// key, so results do not depend on what the cache holds; cleared when it grows past
+/// [`CACHE_LIMIT`] entries.
+static CACHE: std::sync::Mutex<Option<HashMap<String, RestartSpec>>> = std::sync::Mutex::new(None);
+
+/// Most curves the cache keeps.
+const CACHE_LIMIT: usize = 256;
 
 /// The restart curve of circuit `c` whose outlets feed products with sales specs `specs`.
 pub fn curve(scenario: &Scenario, c: usize, specs: [Option<f64>; 2]) -> Result<RestartSpec> {
@@ -21,6 +32,36 @@ pub fn curve(scenario: &Scenario, c: usize, specs: [Option<f64>; 2]) -> Result<R
     if specs.iter().all(Option::is_none) {
         return Ok(RestartSpec::None);
     }
+    let key = format!(
+        "{sep:?}|{}|{specs:?}|{}|{}",
+        circuit.stage_residence_h.to_bits(),
+        longest_stop(scenario, c).to_bits(),
+        starts_naive(scenario, c)
+    );
+    let cached = CACHE
+        .lock()
+        .ok()
+        .and_then(|m| m.as_ref().and_then(|m| m.get(&key).cloned()));
+    if let Some(hit) = cached {
+        return Ok(hit);
+    }
+    let curve = compute(scenario, c, specs)?;
+    if let Ok(mut m) = CACHE.lock() {
+        let m = m.get_or_insert_with(HashMap::new);
+        if m.len() >= CACHE_LIMIT {
+            m.clear();
+        }
+        m.insert(key, curve.clone());
+    }
+    Ok(curve)
+}
+
+/// [`curve`] without the cache.
+fn compute(scenario: &Scenario, c: usize, specs: [Option<f64>; 2]) -> Result<RestartSpec> {
+    let circuit = &scenario.circuits[c];
+    let Some(sep) = &circuit.separation else {
+        return Ok(RestartSpec::None);
+    };
     let steady = sep.solve().map_err(|e| input(&circuit.name, e))?;
     let options = DynamicOptions {
         residence_h: circuit.stage_residence_h,

@@ -163,6 +163,17 @@ fn reagents_working_capital_and_feed_follow_the_flows() {
         (feed - hand_feed).abs() < 1e-9 * hand_feed,
         "{feed} vs {hand_feed}"
     );
+    // Maintenance: 2 % of installed equipment + 5,000 USD per repair in the window, per year.
+    let maintenance = o
+        .operating
+        .iter()
+        .find(|(n, _)| *n == "maintenance")
+        .unwrap()
+        .1;
+    let repairs = r.circuits[0].repairs as f64;
+    assert!(repairs > 10.0, "{repairs}");
+    let hand_m = 0.02 * money.design.equipment + repairs / years * 5000.0;
+    assert!((maintenance - hand_m).abs() < 1e-9 * hand_m);
     // Revenue = on-spec t x price, both products (no product price given: built-in oxides).
     let revenue: f64 = r
         .products
@@ -247,4 +258,51 @@ fn bad_economics_values_name_the_field() {
             .to_string();
         assert!(err.contains(field) && err.contains(says), "{extra}: {err}");
     }
+}
+
+/// `startup = "naive"`: the first years lose the dynamic model's time from a naive start to
+/// on-spec product, the same time `reesim cascade --dynamic` prints (48,254 h for the default's
+/// Pr6O11); the NPV loses exactly that revenue, discounted year by year.
+#[test]
+fn a_naive_start_loses_the_dynamic_start_up_time() {
+    let source = default_with_economics("startup = \"naive\"");
+    let base = source.base().unwrap();
+    let flows = ProductFlows::of(&base).unwrap();
+    let money = economics::Money::of(&base, &flows).unwrap().unwrap();
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/ndpr-parallel-trains.toml"
+    );
+    let v = super::reesim_json(&["cascade", path, "--dynamic", "--format", "json"]);
+    let run = &v["circuits"][0]["dynamic"]["runs"][0];
+    assert_eq!(run["start"], "feed");
+    let on_spec = run["on_spec"]["value"].as_f64().unwrap();
+    assert!(
+        (money.startup_h - on_spec).abs() < 1e-6,
+        "{} vs {on_spec}",
+        money.startup_h
+    );
+    let result = study::run(
+        &base,
+        &[],
+        RunOptions {
+            replications: Some(2),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let r = &result.layouts[0].first;
+    let s = &money.settings;
+    let naive = economics::outcome(&money.design, s, r, money.startup_h);
+    let loaded = economics::outcome(&money.design, s, r, 0.0);
+    let mut hand = 0.0;
+    for year in 1..=15 {
+        let lost_h = (on_spec - f64::from(year - 1) * 8760.0).clamp(0.0, 8760.0);
+        hand += loaded.revenue * lost_h / 8760.0 / 1.08_f64.powi(year);
+    }
+    assert!(
+        (loaded.npv - naive.npv - hand).abs() < 1e-6 * hand,
+        "{} vs {hand}",
+        loaded.npv - naive.npv
+    );
 }

@@ -153,6 +153,8 @@ fn repeated_fixed_stops_of_all_trains() {
     );
     assert!((c.availability - 0.7).abs() < 1e-12);
     assert!((c.trains_up[0] - 0.3).abs() < 1e-12 && (c.trains_up[4] - 0.7).abs() < 1e-12);
+    // Repairs end at 30, 60 and 90 h, for each of the 4 trains (the money counts them).
+    assert_eq!(c.repairs, 12);
 }
 
 /// Two circuits in series through a 5 t tank: C1 (cap 3 t/h) feeds C2 (cap 2 t/h) with all its
