@@ -150,20 +150,28 @@ fn changes(h: &mut String, study: &StudyResult) {
                  <td class=\"num\">{ci}</td><td class=\"sig\">{}</td></tr>",
                 esc(&layout.name),
                 esc(&table::short_name(study, &c.name)),
-                if c.paired.significant { "yes" } else { "no" }
+                if significant(c) { "yes" } else { "no" }
             );
         }
     }
     h.push_str("</table>\n");
 }
 
+/// Whether the printed interval excludes 0 (the relative change's log-scale interval, or the
+/// difference's for fractions and figures without a ratio).
+fn significant(c: &FigureComparison) -> bool {
+    match c.paired.ratio.as_ref().and_then(table::relative) {
+        Some(r) if c.unit != "fraction" => r.significant,
+        _ => c.paired.significant,
+    }
+}
+
 /// Relative change with its CI, or the difference in points for fractions.
 fn change_cells(c: &FigureComparison) -> (String, String) {
-    match c.paired.ratio {
-        Some(r) if c.unit != "fraction" => (
-            pct(r.estimate - 1.0),
-            format!("{} to {}", pct(r.lo() - 1.0), pct(r.hi() - 1.0)),
-        ),
+    match c.paired.ratio.as_ref().and_then(table::relative) {
+        Some(r) if c.unit != "fraction" => {
+            (pct(r.change), format!("{} to {}", pct(r.lo), pct(r.hi)))
+        }
         _ => {
             let d = c.paired.difference;
             let pts = |x: f64| {
@@ -210,7 +218,8 @@ fn reading(h: &mut String) {
          cell is the mean over replications &plusmn; the 95 % Student-t half-width. Changes \
          pair replication r of each layout with replication r of the base (the same feed \
          arrivals and, train by train, the same failures), so small gains are measurable; \
-         \"significant\" means the 95 % interval of the difference excludes 0. Purities come \
+         \"significant\" means the printed 95 % interval excludes 0 (relative changes take \
+         their interval on the log scale, so it never reaches -100 %). Purities come \
          from the steady-state cascade solution; the timeline shows replication 0 only.</p>\n\
          <p>Files next to this page: <code>summary.json</code> (every figure with its unit), \
          <code>replications.csv</code> (one row per layout and replication) and \

@@ -468,6 +468,35 @@ fn base_mean(study: &StudyResult, name: &str) -> f64 {
         .map_or(0.0, |s| s.stats.mean)
 }
 
+/// A relative change as printed: the ratio of means minus 1, with the 95 % interval taken on
+/// the log scale (ln R +- h / R for the delta-method half-width h of R), so it never reaches
+/// -100 %; significant exactly when that printed interval excludes 0.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Relative {
+    pub change: f64,
+    pub lo: f64,
+    pub hi: f64,
+    pub significant: bool,
+}
+
+/// The printed relative change of a ratio interval (`None` unless the ratio is positive).
+pub(crate) fn relative(r: &crate::experiment::Interval) -> Option<Relative> {
+    if !(r.estimate > 0.0 && r.estimate.is_finite() && r.ci95.is_finite()) {
+        return None;
+    }
+    let half = r.ci95 / r.estimate;
+    let (lo, hi) = (
+        r.estimate * (-half).exp() - 1.0,
+        r.estimate * half.exp() - 1.0,
+    );
+    Some(Relative {
+        change: r.estimate - 1.0,
+        lo,
+        hi,
+        significant: lo > 0.0 || hi < 0.0,
+    })
+}
+
 /// One figure's change against the base: a ratio in % with its CI, or points for fractions.
 pub(crate) fn gain_text(study: &StudyResult, c: &FigureComparison) -> String {
     let star = if c.paired.significant { "*" } else { "" };
@@ -483,12 +512,13 @@ pub(crate) fn gain_text(study: &StudyResult, c: &FigureComparison) -> String {
             m(d.estimate + d.ci95)
         );
     }
-    match c.paired.ratio {
+    match c.paired.ratio.as_ref().and_then(relative) {
         Some(r) if c.unit != "fraction" => format!(
-            "{name} {}{star} [{}, {}]",
-            pct(r.estimate - 1.0),
-            pct(r.estimate - r.ci95 - 1.0),
-            pct(r.estimate + r.ci95 - 1.0)
+            "{name} {}{} [{}, {}]",
+            pct(r.change),
+            if r.significant { "*" } else { "" },
+            pct(r.lo),
+            pct(r.hi)
         ),
         _ if c.unit == "fraction" => format!(
             "{name} {:+.2} pts{star}",
@@ -558,11 +588,18 @@ pub(crate) fn answer_sentence(study: &StudyResult) -> String {
     let amount = |l: &LayoutResult| num(mean_of(l, &headline) * scale, 4);
     match best {
         Some((layout, f)) => {
-            let r = f.paired.ratio.unwrap_or(crate::experiment::Interval {
-                estimate: f64::NAN,
-                ci95: f64::NAN,
-            });
-            let verdict = if f.paired.significant {
+            let r = f
+                .paired
+                .ratio
+                .as_ref()
+                .and_then(relative)
+                .unwrap_or(Relative {
+                    change: f64::NAN,
+                    lo: f64::NAN,
+                    hi: f64::NAN,
+                    significant: false,
+                });
+            let verdict = if r.significant {
                 String::new()
             } else {
                 format!("no variant changes {label} significantly; the largest change: ")
@@ -570,9 +607,9 @@ pub(crate) fn answer_sentence(study: &StudyResult) -> String {
             format!(
                 "{verdict}{}: {} {label} per year (95 % CI {} to {}), {} vs {} {unit}; availability {} % vs {} %.",
                 layout.name,
-                pct(r.estimate - 1.0),
-                pct(r.estimate - r.ci95 - 1.0),
-                pct(r.estimate + r.ci95 - 1.0),
+                pct(r.change),
+                pct(r.lo),
+                pct(r.hi),
                 amount(layout),
                 amount(base),
                 num(mean_of(layout, "availability") * 100.0, 4),
@@ -676,4 +713,48 @@ pub fn purity_percent(purity: f64) -> String {
         2
     };
     format!("{:.decimals$}", purity * 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::Interval;
+
+    /// A wide interval around a large fall stays above -100 %, and the star follows the
+    /// printed interval: "-92.5 % [-181 %, -4 %]" without a star cannot happen.
+    #[test]
+    fn relative_changes_never_reach_minus_100_percent_and_star_what_they_print() {
+        let r = relative(&Interval {
+            estimate: 0.075,
+            ci95: 0.885,
+        })
+        .unwrap();
+        assert!((r.change + 0.925).abs() < 1e-12);
+        assert!(r.lo > -1.0 && r.lo < r.change && r.hi > r.change);
+        assert_eq!(r.significant, r.lo > 0.0 || r.hi < 0.0);
+        // ln-scale ends: R exp(-h/R) - 1 and R exp(h/R) - 1.
+        let half: f64 = 0.885 / 0.075;
+        assert!((r.lo - (0.075 * (-half).exp() - 1.0)).abs() < 1e-15);
+        let tight = relative(&Interval {
+            estimate: 1.013,
+            ci95: 0.003,
+        })
+        .unwrap();
+        assert!(tight.significant && tight.lo > 0.0);
+        assert!((tight.lo - (1.013 * (-0.003 / 1.013_f64).exp() - 1.0)).abs() < 1e-15);
+        assert_eq!(
+            relative(&Interval {
+                estimate: 0.0,
+                ci95: 0.1
+            }),
+            None
+        );
+        assert_eq!(
+            relative(&Interval {
+                estimate: -2.0,
+                ci95: 0.1
+            }),
+            None
+        );
+    }
 }

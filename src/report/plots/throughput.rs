@@ -106,10 +106,15 @@ fn panel_data(study: &StudyResult, key: &str, caption: String) -> Option<Panel> 
 
 /// "+1.3 %*" from the table's "Nd2O3 +1.3 %* [+1.0 %, +1.6 %]".
 fn short_gain(study: &StudyResult, f: &crate::experiment::FigureComparison) -> String {
-    match f.paired.ratio {
+    match f
+        .paired
+        .ratio
+        .as_ref()
+        .and_then(crate::report::table::relative)
+    {
         Some(r) => {
-            let star = if f.paired.significant { "*" } else { "" };
-            format!("{}{star}", pct(r.estimate - 1.0))
+            let star = if r.significant { "*" } else { "" };
+            format!("{}{star}", pct(r.change))
         }
         None => gain_text(study, f),
     }
