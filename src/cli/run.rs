@@ -115,6 +115,13 @@ pub fn run(args: Args) -> Result<()> {
     let set = args.common.overrides()?;
     let base = source.with_overrides(None, &set)?;
     let variants = source.variants_with(&set)?;
+    let reps = args.common.sim.reps.unwrap_or(base.replications);
+    if reps < 2 && args.common.precision.is_none() {
+        eprintln!(
+            "note: 1 replication: figures without confidence intervals (n/a) and changes against \
+             the base without significance; give --reps 2 or more for intervals"
+        );
+    }
     let mut result = study::run(&base, &variants, args.common.options())?;
     let scenarios: Vec<&Scenario> = std::iter::once(&base).chain(&variants).collect();
     deliver(&mut result, &scenarios, &args.common)

@@ -59,11 +59,12 @@ pub struct Paired {
 }
 
 /// Compares `variant` with `base`, paired by position (replication r with replication r).
-/// Errors when the lengths differ or fewer than 2 pairs are given.
+/// Errors when the lengths differ or are 0. One pair gives the estimates with NaN half-widths
+/// (no interval from one replication) and is never significant.
 pub fn paired(base: &[f64], variant: &[f64]) -> Result<Paired> {
-    if base.len() != variant.len() || base.len() < 2 {
+    if base.len() != variant.len() || base.is_empty() {
         return Err(Error::Internal(format!(
-            "a paired comparison needs two series of equal length >= 2, got {} and {}",
+            "a paired comparison needs two series of equal length >= 1, got {} and {}",
             base.len(),
             variant.len()
         )));

@@ -505,6 +505,9 @@ pub(crate) fn gain_text(study: &StudyResult, c: &FigureComparison) -> String {
         let d = &c.paired.difference;
         let (scale, unit) = display_unit(&c.unit);
         let m = |x: f64| format!("{:+.1}", x * scale);
+        if !d.ci95.is_finite() {
+            return format!("{name} {} {unit} [n/a]", m(d.estimate));
+        }
         return format!(
             "{name} {} {unit}{star} [{}, {}]",
             m(d.estimate),
@@ -656,6 +659,12 @@ fn npv_answer(study: &StudyResult) -> String {
                     let (scale, unit) = display_unit(&c.unit);
                     let d = &c.paired.difference;
                     let star = if c.paired.significant { "*" } else { "" };
+                    if !d.ci95.is_finite() {
+                        return format!(
+                            "{:+.1} {unit} (no CI from one replication)",
+                            d.estimate * scale
+                        );
+                    }
                     format!(
                         "{:+.1} {unit}{star} (95 % CI {:+.1} to {:+.1})",
                         d.estimate * scale,

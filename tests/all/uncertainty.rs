@@ -274,3 +274,40 @@ fn run_set_overrides_the_file() {
     ]);
     assert_eq!(a["results"], b["results"]);
 }
+
+/// One replication runs and reports (intervals n/a, JSON null), says so before simulating,
+/// and a tornado of an input without spread swings nothing even then.
+#[test]
+fn one_replication_runs_without_intervals() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/ndpr-parallel-trains.toml"
+    );
+    let out = reesim(&["run", path, "--reps", "1", "--format", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 replication"));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let t = &v["results"][0]["metrics"]["throughput"];
+    assert!(
+        t["mean"].as_f64().unwrap() > 0.0 && t["ci95"].is_null(),
+        "{t}"
+    );
+    let d = &v["results"][1]["vs_base"]["throughput"];
+    assert!(
+        d["difference"]["ci95"].is_null() && d["significant"] == false,
+        "{d}"
+    );
+    let text = default_with(
+        r#""economics.discount_rate" = { dist = "triangular", min = 0.08, mode = 0.08, max = 0.08 }"#,
+    );
+    let source = ScenarioSource::from_text("u.toml", text).unwrap();
+    let base = source.base().unwrap();
+    let variants = source.variants().unwrap();
+    let t = tornado::tornado(&base, &variants, options(1)).unwrap();
+    assert_eq!((t.inputs[0].swing_low, t.inputs[0].swing_high), (0.0, 0.0));
+    assert!(t.at_medians.is_finite());
+}
