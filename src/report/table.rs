@@ -168,7 +168,7 @@ fn economics_table(out: &mut String, study: &StudyResult) {
 }
 
 /// Money in millions: the display scale and unit of a figure's unit ("USD/yr" -> "M USD/yr").
-fn display_unit(unit: &str) -> (f64, String) {
+pub(crate) fn display_unit(unit: &str) -> (f64, String) {
     let currency = crate::scenario::price::CURRENCIES
         .iter()
         .any(|c| unit == *c || unit.strip_prefix(c).is_some_and(|r| r == "/yr"));
@@ -391,9 +391,6 @@ pub(crate) fn cell(s: &FigureSummary) -> String {
 
 /// "mean ± ci95" of a figure in `unit`, fractions in %.
 fn cell_of(mean: f64, ci95: f64, unit: &str) -> String {
-    // Rounding residue of a quantity that is zero (e.g. a stock change over whole cycles).
-    let zero = |x: f64| if x.abs() < 1e-9 { 0.0 } else { x };
-    let (mean, ci95) = (zero(mean), zero(ci95));
     if !mean.is_finite() {
         return "n/a".into();
     }
@@ -403,6 +400,10 @@ fn cell_of(mean: f64, ci95: f64, unit: &str) -> String {
     } else {
         display_unit(unit).0
     };
+    // Rounding residue of a quantity that is zero (e.g. a stock change over whole cycles), in
+    // the unit shown.
+    let zero = |x: f64| if (x * scale).abs() < 1e-9 { 0.0 } else { x };
+    let (mean, ci95) = (zero(mean), zero(ci95));
     let unit = if fraction { " %" } else { "" };
     if ci95.is_finite() {
         let mean = num(mean * scale, 4);

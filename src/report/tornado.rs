@@ -6,21 +6,9 @@ use crate::study::tornado::Tornado;
 use serde_json::json;
 use std::fmt::Write;
 
-/// Money in millions for display: (scale, unit) of a headline unit.
-fn display(unit: &str) -> (f64, String) {
-    if crate::scenario::price::CURRENCIES
-        .iter()
-        .any(|c| unit == *c || unit.strip_prefix(c).is_some_and(|r| r == "/yr"))
-    {
-        (1e-6, format!("M {unit}"))
-    } else {
-        (1.0, unit.to_string())
-    }
-}
-
 /// Aligned text: one row per input.
 pub fn table(t: &Tornado) -> String {
-    let (scale, unit) = display(&t.unit);
+    let (scale, unit) = crate::report::table::display_unit(&t.unit);
     let mut out = String::new();
     let _ = writeln!(
         out,

@@ -203,8 +203,8 @@ impl Scenario {
         if self.uncertainty.is_empty() {
             return Ok(self.clone());
         }
-        let values: Vec<f64> = (self.uncertainty.iter().enumerate())
-            .map(|(k, i)| i.draw(seed, replication, k))
+        let values: Vec<f64> = (self.uncertainty.iter())
+            .map(|i| i.draw(seed, replication))
             .collect();
         self.with_inputs(&values)
     }
@@ -310,9 +310,17 @@ impl ScenarioSource {
         overrides: &[Override],
     ) -> Result<Scenario, ScenarioErrors> {
         let mut scenario = self.build(name, overrides)?;
-        let inputs = uncertainty::inputs(&self.table).map_err(|e| self.errors(e, &[], name))?;
+        // A key the caller sets (a variant, --set) is fixed there: it is no longer uncertain.
+        let inputs: Vec<UncertainInput> = uncertainty::inputs(&self.table)
+            .map_err(|e| self.errors(e, &[], name))?
+            .into_iter()
+            .filter(|i| overrides.iter().all(|o| o.key != i.key))
+            .collect();
         for input in &inputs {
-            let (lo, hi) = (input.quantile(1e-6), input.quantile(1.0 - 1e-6));
+            let (lo, hi) = (
+                input.quantile(uncertainty::VALIDATED.0),
+                input.quantile(uncertainty::VALIDATED.1),
+            );
             for x in [lo, hi] {
                 let mut all = overrides.to_vec();
                 all.push(Override {

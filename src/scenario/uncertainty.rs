@@ -74,12 +74,14 @@ impl UncertainInput {
         }
     }
 
-    /// The value replication `replication` of a run seeded `seed` draws for input `index`
-    /// (inverse transform of one uniform from the input's own stream).
-    pub fn draw(&self, seed: u64, replication: u64, index: usize) -> f64 {
-        let purpose = mix64(0x0A9C_E27A ^ mix64(index as u64));
+    /// The value replication `replication` of a run seeded `seed` draws for this input:
+    /// inverse transform of one uniform from a stream named by the input's key (adding or
+    /// removing another input does not change this one's draws), within the quantiles
+    /// [`VALIDATED`] the scenario was checked at.
+    pub fn draw(&self, seed: u64, replication: u64) -> f64 {
+        let purpose = mix64(0x0A9C_E27A ^ fnv1a(self.key.as_bytes()));
         let u: f64 = stream(seed, replication, purpose).random();
-        self.quantile(u)
+        self.quantile(u.clamp(VALIDATED.0, VALIDATED.1))
     }
 
     /// The TOML value that sets this input to `x` (with its unit when it has one).
@@ -90,6 +92,16 @@ impl UncertainInput {
             Value::String(format!("{x} {}", self.unit))
         }
     }
+}
+
+/// The quantiles every input is validated at (and draws are kept within).
+pub const VALIDATED: (f64, f64) = (1e-6, 1.0 - 1e-6);
+
+/// FNV-1a hash of bytes (a stable name for a stream).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 type Problems = Vec<(FieldPath, String)>;
@@ -269,10 +281,12 @@ mod tests {
         assert_eq!(i.unit, "USD/kg");
         assert!((i.quantile(0.25) - 65.0).abs() < 1e-9);
         assert_eq!(i.value(60.0), Value::String("60 USD/kg".into()));
-        let a = i.draw(7, 3, 0);
-        assert_eq!(a, i.draw(7, 3, 0));
-        assert_ne!(a, i.draw(7, 4, 0));
-        assert_ne!(a, i.draw(7, 3, 1));
+        let a = i.draw(7, 3);
+        assert_eq!(a, i.draw(7, 3));
+        assert_ne!(a, i.draw(7, 4));
+        let mut other = i.clone();
+        other.key = "q".into();
+        assert_ne!(a, other.draw(7, 3));
         assert!((50.0..=110.0).contains(&a));
     }
 

@@ -28,6 +28,8 @@ pub struct Built {
     pub cycle_h: f64,
     /// Design output of each product, t REO/h.
     pub product_design: Vec<f64>,
+    /// Design output of each product per element, t REO/h.
+    pub product_elements: Vec<Vec<f64>>,
     /// Steady-state purity of each product (mole fraction of its key group).
     pub product_purity: Vec<f64>,
 }
@@ -133,6 +135,7 @@ pub fn build(scenario: &Scenario, warmup_h: f64) -> Result<Built> {
         solutions,
         circuit_feed: trace.circuit_in.clone(),
         product_design: products.iter().map(|p| p.1).collect(),
+        product_elements: trace.sink_in.clone(),
         product_purity: products.iter().map(|p| p.2).collect(),
     })
 }
@@ -371,16 +374,7 @@ fn circuit_spec(
             design_rate * circuit.stage_residence_h * f64::from(circuit.stages.total()),
         ),
     };
-    let mut specs = outlet_specs(scenario, routes, c);
-    if scenario.drawn {
-        // An outlet below its spec at steady state never comes back on-spec: its batches fail
-        // on purity, so no transient is judged for it.
-        for (spec, p) in specs.iter_mut().zip(purity.design) {
-            if spec.is_some_and(|m| p < m) {
-                *spec = None;
-            }
-        }
-    }
+    let specs = judged_specs(scenario, outlet_specs(scenario, routes, c), purity.design);
     let restart = match circuit.restart {
         Restart::None => RestartSpec::None,
         Restart::Fixed(h) => RestartSpec::Fixed(h),
@@ -414,6 +408,24 @@ fn circuit_spec(
         restart,
         off_spec: circuit.off_spec,
     })
+}
+
+/// The specs a circuit's transients are judged against: at drawn values an outlet below its
+/// spec at steady state never comes back on-spec (its batches fail on purity), so no transient
+/// is judged for it; elsewhere the specs as given (the build rejects a spec above the design).
+pub fn judged_specs(
+    scenario: &Scenario,
+    mut specs: [Option<f64>; 2],
+    steady: [f64; 2],
+) -> [Option<f64>; 2] {
+    if scenario.drawn {
+        for (spec, p) in specs.iter_mut().zip(steady) {
+            if spec.is_some_and(|m| p < m) {
+                *spec = None;
+            }
+        }
+    }
+    specs
 }
 
 /// Per circuit, the sales spec (minimum purity) of the product each outlet (A, B) feeds: `None`

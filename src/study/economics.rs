@@ -238,6 +238,10 @@ fn circuit_design(
     }
 }
 
+/// Share of its design output one element must have for a product without a price to sell as
+/// that separated oxide; below it, the product is a mixed concentrate.
+pub const SEPARATED: f64 = 0.9;
+
 /// What on-spec product is worth: each product's own price, else its elements' built-in
 /// oxide prices (per kg, in the scenario's currency; USD without `[economics]`).
 #[derive(Debug, Clone, PartialEq)]
@@ -246,15 +250,36 @@ pub struct Valuation {
     pub product_price: Vec<Option<f64>>,
     /// Built-in price of each tracked element's oxide, per kg (0 when unknown).
     pub element_price: Vec<f64>,
+    /// Per product sink without its own price, the share of its contained value it sells at:
+    /// 1 for a separated oxide (one element at least [`SEPARATED`] of its design output), the
+    /// feed payability for a mixed concentrate (a buyer still has to separate it, as this
+    /// plant's feed supplier is paid).
+    pub realisation: Vec<f64>,
 }
 
 impl Valuation {
     /// The prices of `flows`' products under `scenario`.
     pub fn of(scenario: &Scenario, flows: &ProductFlows) -> Valuation {
         let (product_price, element_price) = prices(scenario, flows);
+        let payability = scenario
+            .economics
+            .as_ref()
+            .map_or(Settings::defaults().feed_payability, |e| e.feed_payability);
+        let realisation = (flows.built.product_elements.iter())
+            .map(|e| {
+                let total: f64 = e.iter().sum();
+                let top = e.iter().copied().fold(0.0, f64::max);
+                if total > 0.0 && top < SEPARATED * total {
+                    payability
+                } else {
+                    1.0
+                }
+            })
+            .collect();
         Valuation {
             product_price,
             element_price,
+            realisation,
         }
     }
 
@@ -263,10 +288,13 @@ impl Valuation {
     pub fn product_value(&self, s: usize, p: &crate::flow::ProductResult) -> f64 {
         match self.product_price[s] {
             Some(price) => p.on_spec_t * 1000.0 * price,
-            None => (p.on_spec_by_element.iter())
-                .zip(&self.element_price)
-                .map(|(t, price)| t * 1000.0 * price)
-                .sum(),
+            None => {
+                let contained: f64 = (p.on_spec_by_element.iter())
+                    .zip(&self.element_price)
+                    .map(|(t, price)| t * 1000.0 * price)
+                    .sum();
+                contained * self.realisation[s]
+            }
         }
     }
 
@@ -307,8 +335,8 @@ fn design_value(flows: &ProductFlows, v: &Valuation) -> f64 {
     let mut value = 0.0;
     let mut mass = 0.0;
     for p in &flows.products {
-        let price =
-            v.product_price[p.sink].unwrap_or_else(|| key_group_price(flows, p, &v.element_price));
+        let price = v.product_price[p.sink]
+            .unwrap_or_else(|| key_group_price(flows, p, &v.element_price) * v.realisation[p.sink]);
         value += price * p.design_t_per_h;
         mass += p.design_t_per_h;
     }
@@ -365,30 +393,28 @@ pub fn outcome(
     design: &Design,
     settings: &Settings,
     result: &FlowResult,
-    startup_h: f64,
+    startup_h: &[f64],
 ) -> Outcome {
     let years = result.window_h / HOURS_PER_YEAR;
     let per_year = |x: f64| x / years;
     let operating = operating_cost(design, settings, result, years);
-    let output_kg: f64 = result
-        .products
-        .iter()
-        .map(|p| per_year(p.on_spec_t * 1000.0))
-        .sum();
-    let revenue = design.value.on_spec_value(result)
-        + per_year(result.scrapped_t * 1000.0 * settings.scrap_price);
-    let inventory_t: f64 = result.circuits.iter().map(|c| c.inventory_t).sum();
-    let working_capital = inventory_t * 1000.0 * design.product_value;
+    let mut streams: Vec<Stream> = (result.products.iter().enumerate())
+        .map(|(s, p)| Stream {
+            revenue: per_year(design.value.product_value(s, p)),
+            kg: per_year(p.on_spec_t * 1000.0),
+            startup_h: startup_h.get(s).copied().unwrap_or(0.0),
+        })
+        .collect();
+    streams.push(Stream {
+        revenue: per_year(result.scrapped_t * 1000.0 * settings.scrap_price),
+        kg: 0.0,
+        startup_h: 0.0,
+    });
+    let revenue: f64 = streams.iter().map(|s| s.revenue).sum();
+    let output_kg: f64 = streams.iter().map(|s| s.kg).sum();
+    let working_capital = stock_t(design, result) * 1000.0 * design.product_value;
     let opex: f64 = operating.iter().map(|(_, v)| v).sum();
-    let flows = CashFlows::new(
-        design.capital(),
-        working_capital,
-        revenue,
-        opex,
-        output_kg,
-        settings,
-        startup_h,
-    );
+    let flows = CashFlows::new(design.capital(), working_capital, &streams, opex, settings);
     Outcome {
         capital: design.capital(),
         working_capital,
@@ -402,6 +428,43 @@ pub fn outcome(
     }
 }
 
+/// REE held for the plant's life, t REO: the installed inventory of every train (a campaign
+/// line's equipment holds one of its circuits' inventories at a time: the largest) plus the
+/// mean stock of the tanks.
+fn stock_t(design: &Design, result: &FlowResult) -> f64 {
+    let inventory = |name: &str| {
+        (result.circuits.iter())
+            .find(|c| c.name == name)
+            .map_or(0.0, |c| c.inventory_t)
+    };
+    let trains = physical(&design.circuits, |d| inventory(&d.name));
+    let without_chemistry: f64 = (result.circuits.iter())
+        .filter(|c| design.circuits.iter().all(|d| d.name != c.name))
+        .map(|c| c.inventory_t)
+        .sum();
+    let tanks: f64 = result.tanks.iter().map(|t| t.mean_level_t).sum();
+    trains + without_chemistry + tanks
+}
+
+/// One revenue stream of the cash flows: a product (or scrap), per year once it sells.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stream {
+    /// Revenue per year.
+    pub revenue: f64,
+    /// On-spec output per year, kg.
+    pub kg: f64,
+    /// Hours from the start before it sells (start-up).
+    pub startup_h: f64,
+}
+
+impl Stream {
+    /// The share of operating year `year` (1-based) in which it sells.
+    fn share(&self, year: usize) -> f64 {
+        let lost = (self.startup_h - (year - 1) as f64 * HOURS_PER_YEAR).clamp(0.0, HOURS_PER_YEAR);
+        1.0 - lost / HOURS_PER_YEAR
+    }
+}
+
 /// Yearly operating cost by category.
 fn operating_cost(
     design: &Design,
@@ -409,7 +472,7 @@ fn operating_cost(
     result: &FlowResult,
     years: f64,
 ) -> [(&'static str, f64); 6] {
-    let accepted_t = result.offered_t - result.held_back_t - result.lost_t;
+    let accepted_t = (result.offered_t - result.held_back_t - result.lost_t).max(0.0);
     let feed = accepted_t / years * 1000.0 * design.feed_price;
     let (mut reagents, mut solvent, mut power) = (0.0, 0.0, 0.0);
     let organic_l = organic_cost_per_l(s);
@@ -455,17 +518,16 @@ pub struct CashFlows {
 }
 
 impl CashFlows {
-    /// Year 0 invests capital and working capital; years 1..=life earn revenue less operating
-    /// cost (the start-up time loses output and revenue, not cost), less tax on positive
-    /// income after straight-line depreciation; the last year recovers the working capital.
+    /// Year 0 invests capital and working capital; years 1..=life earn each stream's revenue
+    /// once its start-up is over, less operating cost (paid from the start: the start-up loses
+    /// output and revenue, not cost), less tax on positive income after straight-line
+    /// depreciation; the last year recovers the working capital.
     pub fn new(
         capital: f64,
         working: f64,
-        revenue: f64,
+        streams: &[Stream],
         opex: f64,
-        output: f64,
         s: &Settings,
-        startup_h: f64,
     ) -> CashFlows {
         let life = s.life_yr as usize;
         let mut net = vec![-(capital + working)];
@@ -473,15 +535,14 @@ impl CashFlows {
         let mut out = vec![0.0];
         let depreciation = capital / f64::from(s.life_yr);
         for year in 1..=life {
-            let lost_h =
-                (startup_h - (year - 1) as f64 * HOURS_PER_YEAR).clamp(0.0, HOURS_PER_YEAR);
-            let share = 1.0 - lost_h / HOURS_PER_YEAR;
-            let income = revenue * share - opex;
+            let revenue: f64 = streams.iter().map(|p| p.revenue * p.share(year)).sum();
+            let output: f64 = streams.iter().map(|p| p.kg * p.share(year)).sum();
+            let income = revenue - opex;
             let tax = s.tax_rate * (income - depreciation).max(0.0);
             let recovered = if year == life { working } else { 0.0 };
             net.push(income - tax + recovered);
             costs.push(opex + tax - recovered);
-            out.push(output * share);
+            out.push(output);
         }
         CashFlows {
             net,
@@ -529,8 +590,9 @@ pub struct Money {
     pub settings: Settings,
     /// The design and capital cost.
     pub design: Design,
-    /// Hours of the first year(s) without on-spec product (0 with a pre-loaded start).
-    pub startup_h: f64,
+    /// Per product sink, hours from the start without on-spec product (0 with a pre-loaded
+    /// start; with a naive start the dynamic model's time to on-spec of the outlet feeding it).
+    pub startup_h: Vec<f64>,
 }
 
 impl Money {
@@ -539,9 +601,10 @@ impl Money {
         let Some(settings) = &scenario.economics else {
             return Ok(None);
         };
+        let sinks = flows.built.spec.parts().products.len();
         let startup_h = match settings.startup {
-            money::Startup::Preloaded => 0.0,
-            money::Startup::Naive => naive_start_h(scenario)?,
+            money::Startup::Preloaded => vec![0.0; sinks],
+            money::Startup::Naive => naive_start_h(scenario, flows)?,
         };
         Ok(Some(Money {
             design: design(scenario, flows, settings),
@@ -552,22 +615,30 @@ impl Money {
 
     /// The money figures of one replication.
     pub fn figures(&self, result: &FlowResult) -> Vec<Figure> {
-        let o = outcome(&self.design, &self.settings, result, self.startup_h);
+        let o = outcome(&self.design, &self.settings, result, &self.startup_h);
         figures(&o, &self.settings.currency)
     }
 }
 
-/// Hours from a naive start until every circuit with sales specs makes on-spec product: the
-/// slowest circuit (a lower bound where circuits in series wait for each other).
-fn naive_start_h(scenario: &Scenario) -> crate::Result<f64> {
-    let specs = super::build::sales_specs(scenario);
-    let mut longest: f64 = 0.0;
-    for (c, s) in specs.into_iter().enumerate() {
-        if let Some(h) = super::restart_curve::naive_start_h(scenario, c, s)? {
-            longest = longest.max(h);
+/// Per product sink, hours from a naive start until the outlet feeding it makes on-spec
+/// product (each circuit started barren at once; a lower bound where circuits in series wait
+/// for each other; 0 for a product without a spec or fed by no single outlet).
+fn naive_start_h(scenario: &Scenario, flows: &ProductFlows) -> crate::Result<Vec<f64>> {
+    let parts = flows.built.spec.parts();
+    let mut out: Vec<f64> = vec![0.0; parts.products.len()];
+    for (c, specs) in super::build::sales_specs(scenario).into_iter().enumerate() {
+        let circuit = &parts.circuits[c];
+        let specs = super::build::judged_specs(scenario, specs, circuit.purity.design);
+        let Some(hours) = super::restart_curve::naive_start_h(scenario, c, specs)? else {
+            continue;
+        };
+        for (outlet, h) in circuit.outlets.iter().zip(hours) {
+            if let crate::flow::Outlet::Product(s) = outlet {
+                out[*s] = out[*s].max(h);
+            }
         }
     }
-    Ok(longest)
+    Ok(out)
 }
 
 /// Per layout, the probability that it has the highest NPV: the share of replications in

@@ -137,13 +137,14 @@ fn longest_stop(scenario: &Scenario, c: usize) -> f64 {
     longest
 }
 
-/// Hours from a naive start (barren cascade) until both of circuit `c`'s outlets with a sales
-/// spec are on-spec, from the dynamic stage model; `None` without a separation or specs.
+/// Hours from a naive start (barren cascade) until each of circuit `c`'s outlets (A, B) is
+/// on-spec, from the dynamic stage model (0 for an outlet without a spec); `None` without a
+/// separation or specs.
 pub fn naive_start_h(
     scenario: &Scenario,
     c: usize,
     specs: [Option<f64>; 2],
-) -> Result<Option<f64>> {
+) -> Result<Option<[f64; 2]>> {
     let circuit = &scenario.circuits[c];
     let Some(sep) = &circuit.separation else {
         return Ok(None);
@@ -160,5 +161,5 @@ pub fn naive_start_h(
     let p = model
         .naive_start_point(specs[0], specs[1])
         .map_err(|e| input(&circuit.name, e))?;
-    Ok(Some(p.off_a_h.max(p.off_b_h)))
+    Ok(Some([p.off_a_h, p.off_b_h]))
 }

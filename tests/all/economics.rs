@@ -6,7 +6,7 @@
 use reesim::chem::Element;
 use reesim::money::{self, Settings};
 use reesim::scenario::{Scenario, ScenarioSource};
-use reesim::study::economics::{self, CashFlows, Design};
+use reesim::study::economics::{self, CashFlows, Design, Stream};
 use reesim::study::products::ProductFlows;
 use reesim::study::{self, RunOptions};
 
@@ -113,8 +113,8 @@ fn capital_cost_of_the_default_train_by_hand() {
 }
 
 /// Reagents: 3 S mol NaOH per mol REE fed and 3 S (1 + excess) mol HCl, at their prices, from
-/// the REE each replication actually fed; working capital = installed inventory x the average
-/// product value; feed bought = accepted feed x payability x contained value.
+/// the REE each replication actually fed; working capital = (installed inventory + mean tank
+/// stock) x the average product value; feed bought = accepted feed x payability x contained value.
 #[test]
 fn reagents_working_capital_and_feed_follow_the_flows() {
     let source = default_with_economics("");
@@ -135,7 +135,7 @@ fn reagents_working_capital_and_feed_follow_the_flows() {
     let mol_fed = r.circuits[0].fed_t / years * 1e6 / g_per_mol;
     let loaded = 3.0 * sol.extraction_amount * mol_fed;
     let hand = loaded * 39.997 / 1e3 * 0.45 + loaded * 1.1 * 36.461 / 1e3 * 0.715;
-    let o = economics::outcome(&money.design, &money.settings, r, 0.0);
+    let o = economics::outcome(&money.design, &money.settings, r, &[0.0, 0.0]);
     let reagents = o
         .operating
         .iter()
@@ -148,8 +148,9 @@ fn reagents_working_capital_and_feed_follow_the_flows() {
     );
     // Working capital: ~100 t of Pr/Nd at the design-weighted product price.
     let price = (1230.0 * 60.5 + 3690.0 * 56.0) / 4920.0; // USD/kg, within rounding of design
-    let inventory_t = r.circuits[0].inventory_t;
-    let hand_wc = inventory_t * 1e3 * price;
+    // ... held in the installed trains and, on average, in the feed tank.
+    let stock_t = r.circuits[0].inventory_t + r.tanks[0].mean_level_t;
+    let hand_wc = stock_t * 1e3 * price;
     assert!(
         (o.working_capital - hand_wc).abs() < 1e-3 * hand_wc,
         "{} vs {hand_wc}",
@@ -187,16 +188,29 @@ fn reagents_working_capital_and_feed_follow_the_flows() {
     assert!((o.revenue - revenue).abs() < 1e-9 * revenue);
 }
 
-/// A 3-year plant by hand: 100 invested + 10 working capital; revenue 80, cost 30 a year; a
-/// start-up of half a year; 25 % tax after straight-line depreciation of 100/3.
+/// A 3-year plant by hand: 100 invested + 10 working capital; product A earns 60 a year but
+/// starts selling only after half a year, product B earns 20 from the start; cost 30 a year;
+/// 25 % tax after straight-line depreciation of 100/3.
 #[test]
 fn cash_flows_by_hand() {
     let mut s = Settings::defaults();
     s.life_yr = 3;
     s.tax_rate = 0.25;
-    let cf = CashFlows::new(100.0, 10.0, 80.0, 30.0, 1000.0, &s, 4380.0);
+    let streams = [
+        Stream {
+            revenue: 60.0,
+            kg: 600.0,
+            startup_h: 4380.0,
+        },
+        Stream {
+            revenue: 20.0,
+            kg: 400.0,
+            startup_h: 0.0,
+        },
+    ];
+    let cf = CashFlows::new(100.0, 10.0, &streams, 30.0, &s);
     let dep = 100.0 / 3.0;
-    let y1_income: f64 = 80.0 * 0.5 - 30.0;
+    let y1_income: f64 = 60.0 * 0.5 + 20.0 - 30.0;
     let y1 = y1_income - 0.25 * (y1_income - dep).max(0.0);
     let y = 50.0 - 0.25 * (50.0 - dep);
     assert_eq!(cf.net.len(), 4);
@@ -204,7 +218,7 @@ fn cash_flows_by_hand() {
     for (a, b) in cf.net.iter().zip(hand) {
         assert!((a - b).abs() < 1e-12, "{:?} vs {hand:?}", cf.net);
     }
-    assert_eq!(cf.output, vec![0.0, 500.0, 1000.0, 1000.0]);
+    assert_eq!(cf.output, vec![0.0, 700.0, 1000.0, 1000.0]);
     let npv = money::npv(0.08, &cf.net);
     let npv_hand = -110.0 + y1 / 1.08 + y / 1.08f64.powi(2) + (y + 10.0) / 1.08f64.powi(3);
     assert!((npv - npv_hand).abs() < 1e-9);
@@ -260,11 +274,12 @@ fn bad_economics_values_name_the_field() {
     }
 }
 
-/// `startup = "naive"`: the first years lose the dynamic model's time from a naive start to
-/// on-spec product, the same time `reesim cascade --dynamic` prints (48,254 h for the default's
-/// Pr6O11); the NPV loses exactly that revenue, discounted year by year.
+/// `startup = "naive"`: each product loses the dynamic model's time from a naive start to its
+/// own spec, the times `reesim cascade --dynamic` prints (217 h for the default's Nd2O3, the
+/// A outlet; 48,254 h for its Pr6O11 raffinate); the NPV loses exactly that revenue, product by
+/// product, discounted year by year, while the operating cost is paid from the start.
 #[test]
-fn a_naive_start_loses_the_dynamic_start_up_time() {
+fn a_naive_start_loses_each_products_own_start_up() {
     let source = default_with_economics("startup = \"naive\"");
     let base = source.base().unwrap();
     let flows = ProductFlows::of(&base).unwrap();
@@ -276,29 +291,36 @@ fn a_naive_start_loses_the_dynamic_start_up_time() {
     let v = super::reesim_json(&["cascade", path, "--dynamic", "--format", "json"]);
     let run = &v["circuits"][0]["dynamic"]["runs"][0];
     assert_eq!(run["start"], "feed");
-    let on_spec = run["on_spec"]["value"].as_f64().unwrap();
-    assert!(
-        (money.startup_h - on_spec).abs() < 1e-6,
-        "{} vs {on_spec}",
-        money.startup_h
-    );
-    let result = study::run(
-        &base,
-        &[],
-        RunOptions {
-            replications: Some(2),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let sink = |name: &str| {
+        flows
+            .products
+            .iter()
+            .find(|p| p.label == name)
+            .unwrap()
+            .sink
+    };
+    for (product, key) in [("Nd2O3", "on_spec_a"), ("Pr6O11", "on_spec_b")] {
+        let hours = run[key]["value"].as_f64().unwrap();
+        let got = money.startup_h[sink(product)];
+        assert!((got - hours).abs() < 1e-6, "{product}: {got} vs {hours}");
+    }
+    let options = RunOptions {
+        replications: Some(2),
+        ..Default::default()
+    };
+    let result = study::run(&base, &[], options).unwrap();
     let r = &result.layouts[0].first;
     let s = &money.settings;
-    let naive = economics::outcome(&money.design, s, r, money.startup_h);
-    let loaded = economics::outcome(&money.design, s, r, 0.0);
+    let naive = economics::outcome(&money.design, s, r, &money.startup_h);
+    let loaded = economics::outcome(&money.design, s, r, &[0.0, 0.0]);
+    let years = r.window_h / 8760.0;
     let mut hand = 0.0;
-    for year in 1..=15 {
-        let lost_h = (on_spec - f64::from(year - 1) * 8760.0).clamp(0.0, 8760.0);
-        hand += loaded.revenue * lost_h / 8760.0 / 1.08_f64.powi(year);
+    for (i, p) in r.products.iter().enumerate() {
+        let revenue = money.design.value.product_value(i, p) / years;
+        for year in 1..=15 {
+            let lost_h = (money.startup_h[i] - f64::from(year - 1) * 8760.0).clamp(0.0, 8760.0);
+            hand += revenue * lost_h / 8760.0 / 1.08_f64.powi(year);
+        }
     }
     assert!(
         (loaded.npv - naive.npv - hand).abs() < 1e-6 * hand,

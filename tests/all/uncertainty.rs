@@ -45,7 +45,7 @@ fn a_drawn_price_is_the_same_in_every_layout_and_sets_revenue() {
     let input = &base.uncertainty[0];
     for layout in &result.layouts {
         for (r, figures) in layout.replications.iter().enumerate() {
-            let price = input.draw(base.seed, r as u64, 0);
+            let price = input.draw(base.seed, r as u64);
             assert!((40.0..=120.0).contains(&price));
             let get = |name: &str| figures.iter().find(|f| f.name == name).unwrap().value;
             // Pr6O11 keeps its own price in the file (60.5 USD/kg).
@@ -71,7 +71,7 @@ fn a_drawn_separation_factor_sets_the_purity_through_the_solver() {
     let base = source.base().unwrap();
     let input = &base.uncertainty[0];
     for r in 0..3u64 {
-        let beta = input.draw(base.seed, r, 0);
+        let beta = input.draw(base.seed, r);
         let drawn = base.drawn(base.seed, r).unwrap();
         let sep = drawn.circuits[0].separation.as_ref().unwrap();
         assert_eq!(sep.separation_factors(), &[1.0, beta]);
@@ -139,8 +139,8 @@ fn tornado_swings_are_zero_without_spread_and_follow_the_price() {
     assert!((price.low - 48.0).abs() < 1e-9 && (price.high - 112.0).abs() < 1e-9);
     // The widest swing is listed first.
     assert_eq!(t.inputs[0].key, "product.Nd2O3.price");
-    // By hand: only revenue moves with the price, so the NPV difference moves by the paired
-    // Nd2O3 output difference x the price change x the 15-year annuity at 8 %.
+    // By hand: revenue moves with the price, so the NPV difference moves by the paired Nd2O3
+    // output difference x the price change x the 15-year annuity at 8 %.
     let medians = base.medians();
     let b = base.with_inputs(&medians).unwrap();
     let v: Vec<_> = variants
@@ -171,9 +171,30 @@ fn tornado_swings_are_zero_without_spread_and_follow_the_price() {
         .paired
         .difference
         .estimate;
+    // The working capital (REE stock x the design-weighted product value) moves too: by the
+    // paired stock difference x the value change, invested in year 0 and recovered in year 15.
+    let d_wc = middle.comparisons[best - 1]
+        .iter()
+        .find(|c| c.name == "working_capital")
+        .unwrap()
+        .paired
+        .difference
+        .estimate;
+    let flows = &middle.layouts[0].flows;
+    let design = |key: &str| {
+        flows
+            .products
+            .iter()
+            .find(|p| p.key == key)
+            .unwrap()
+            .design_t_per_h
+    };
+    let nd_share = design("nd2o3") / (design("nd2o3") + design("pr6o11"));
+    let value_mid = nd_share * 80.0 + (1.0 - nd_share) * 60.5;
     let annuity: f64 = (1..=15).map(|y| 1.08_f64.powi(-y)).sum();
     for (swing, x) in [(price.swing_low, price.low), (price.swing_high, price.high)] {
-        let hand = d_nd * 1e3 * (x - 80.0) * annuity;
+        let wc_change = d_wc * nd_share * (x - 80.0) / value_mid;
+        let hand = d_nd * 1e3 * (x - 80.0) * annuity - wc_change * (1.0 - 1.08_f64.powi(-15));
         assert!(
             (swing - hand).abs() < 1e-6 * hand.abs().max(1.0),
             "{swing} vs {hand}"
@@ -310,4 +331,39 @@ fn one_replication_runs_without_intervals() {
     let t = tornado::tornado(&base, &variants, options(1)).unwrap();
     assert_eq!((t.inputs[0].swing_low, t.inputs[0].swing_high), (0.0, 0.0));
     assert!(t.at_medians.is_finite());
+}
+
+/// A key a variant or `--set` sets is fixed there (no longer drawn); adding an input does not
+/// change another input's draws (each draws from a stream named by its key).
+#[test]
+fn explicit_overrides_fix_an_input_and_inputs_draw_independently() {
+    let price =
+        r#""product.Nd2O3.price" = { dist = "uniform", min = "40 USD/kg", max = "120 USD/kg" }"#;
+    let one = ScenarioSource::from_text("u.toml", default_with(price)).unwrap();
+    let set = reesim::scenario::Override {
+        key: "product.Nd2O3.price".into(),
+        value: toml::Value::String("200 USD/kg".into()),
+        origin: reesim::scenario::FieldPath::default().key("--set"),
+    };
+    let fixed = one.with_overrides(None, &[set]).unwrap();
+    assert!(fixed.uncertainty.is_empty());
+    let nd = fixed.products.iter().find(|p| p.name == "Nd2O3").unwrap();
+    assert_eq!(nd.price, Some(200.0));
+    let two_text = default_with(&format!(
+        "{price}\n\"economics.acid_price\" = {{ dist = \"uniform\", min = \"0.5 USD/kg\", max = \"1 USD/kg\" }}"
+    ));
+    let two = ScenarioSource::from_text("u.toml", two_text)
+        .unwrap()
+        .base()
+        .unwrap();
+    let one = one.base().unwrap();
+    let of = |s: &reesim::scenario::Scenario| {
+        let i = s
+            .uncertainty
+            .iter()
+            .find(|i| i.key == "product.Nd2O3.price")
+            .unwrap();
+        (0..5).map(|r| i.draw(s.seed, r)).collect::<Vec<_>>()
+    };
+    assert_eq!(of(&one), of(&two));
 }

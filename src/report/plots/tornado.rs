@@ -19,11 +19,7 @@ pub fn svg(t: &Tornado) -> Result<String> {
 }
 
 fn chart(area: &Area, t: &Tornado) -> Draw {
-    let (scale, unit) = if t.unit.starts_with("USD") {
-        (1e-6, format!("M {}", t.unit))
-    } else {
-        (1.0, t.unit.clone())
-    };
+    let (scale, unit) = crate::report::table::display_unit(&t.unit);
     let n = t.inputs.len().max(1);
     let mut lo: f64 = 0.0;
     let mut hi: f64 = 0.0;
