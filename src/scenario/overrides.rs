@@ -65,6 +65,16 @@ pub fn variants(root: &Table) -> Result<Vec<Variant>, Problems> {
                 format!("duplicate variant name \"{name}\": names must be unique"),
             )]);
         }
+        if let Some(k) = table.keys().find(|k| k.starts_with("simulation.")) {
+            return Err(vec![(
+                path.key(k),
+                format!(
+                    "a variant may not override `{k}`: every layout runs the base's [simulation] \
+                     (the same horizon, warm-up, seed and replications, so replications pair); \
+                     change it in [simulation] or with --set, --reps or --seed"
+                ),
+            )]);
+        }
         let overrides = table
             .iter()
             .filter(|(k, _)| *k != "name")

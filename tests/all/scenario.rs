@@ -155,6 +155,22 @@ fn variant_errors_point_at_the_override() {
     assert!(e.message.contains("did you mean `trains`"), "{}", e.message);
 }
 
+/// A variant may not change the simulation settings: its replications would not pair with the
+/// base's (another horizon) or it would be silently ignored (a seed).
+#[test]
+fn variants_may_not_override_simulation() {
+    let override_line = line_of("\"circuit.PrNd.trains\" = 4");
+    for key in ["simulation.horizon", "simulation.seed"] {
+        let e = error_after("\"circuit.PrNd.trains\" = 4", &format!("\"{key}\" = 4"));
+        assert_eq!(e.position.map(|p| p.0), Some(override_line));
+        assert!(
+            e.message.contains(&format!("may not override `{key}`")),
+            "{}",
+            e.message
+        );
+    }
+}
+
 #[test]
 fn warmup_must_be_inside_horizon() {
     let e = error_after("warmup = \"14 d\"", "warmup = \"400 d\"");
