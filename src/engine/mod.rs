@@ -12,5 +12,5 @@ pub use dist::{DistError, DistSpec, ln_gamma};
 pub use queue::EventQueue;
 pub use rng::{StreamRng, mix64, stream};
 pub use sampler::Sampler;
-pub use scheduler::{Model, Observer, Scheduler};
+pub use scheduler::{Model, Observer, Scheduler, Stop};
 pub use time::SimTime;

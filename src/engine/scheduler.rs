@@ -24,6 +24,15 @@ pub trait Observer<M> {
     fn observe(&mut self, model: &M, now: SimTime);
 }
 
+/// Why a bounded run ([`Scheduler::run_until_bounded`]) stopped before its horizon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// It handled its event budget.
+    Budget,
+    /// Its clock stopped advancing: too many events in a row at one time.
+    Stalled,
+}
+
 /// The simulated clock and the pending events of one run.
 #[derive(Debug, Clone)]
 pub struct Scheduler<E> {
@@ -113,6 +122,36 @@ impl<E: Copy> Scheduler<E> {
         true
     }
 
+    /// As [`run_until`](Self::run_until), but stops early, saying why, after `budget` events
+    /// in this call or `same_instant` events in a row at one time (a clock that no longer
+    /// advances). Returns the events handled and the reason it stopped early, if it did.
+    pub fn run_until_bounded<M: Model<Event = E>>(
+        &mut self,
+        model: &mut M,
+        horizon: SimTime,
+        budget: u64,
+        same_instant: u64,
+    ) -> (u64, Option<Stop>) {
+        let start = self.handled;
+        let mut same = 0u64;
+        while let Some((time, event)) = self.queue.pop_until(horizon) {
+            same = if time == self.now { same + 1 } else { 0 };
+            self.now = time;
+            self.handled += 1;
+            model.handle(event, self);
+            if self.handled - start >= budget {
+                return (self.handled - start, Some(Stop::Budget));
+            }
+            if same >= same_instant {
+                return (self.handled - start, Some(Stop::Stalled));
+            }
+        }
+        if horizon > self.now {
+            self.now = horizon;
+        }
+        (self.handled - start, None)
+    }
+
     /// Handles events in (time, FIFO) order while their time is at or before `horizon`, then
     /// sets the clock to `horizon` (if later than now). Events after the horizon stay pending.
     /// Returns the number of events handled in this call.
@@ -200,5 +239,37 @@ mod tests {
         let mut same = Countdown { handled: 0 };
         assert_eq!(plain.run_until(&mut same, horizon), n);
         assert_eq!(same.handled, model.handled);
+    }
+
+    /// Schedules its next event `step_h` after each one, forever.
+    struct Repeat {
+        step_h: f64,
+    }
+
+    impl Model for Repeat {
+        type Event = u8;
+
+        fn handle(&mut self, _: u8, sched: &mut Scheduler<u8>) {
+            sched.schedule_in(self.step_h, 0);
+        }
+    }
+
+    #[test]
+    fn a_bounded_run_stops_at_its_budget_or_a_stalled_clock() {
+        let horizon = SimTime::from_hours(10.0);
+        let mut sched = Scheduler::with_capacity(2);
+        sched.schedule_at(SimTime::ZERO, 0);
+        let (n, stop) = sched.run_until_bounded(&mut Repeat { step_h: 1e-6 }, horizon, 500, 10);
+        assert_eq!((n, stop), (500, Some(Stop::Budget)));
+        let mut sched = Scheduler::with_capacity(2);
+        sched.schedule_at(SimTime::from_hours(1.0), 0);
+        let (n, stop) = sched.run_until_bounded(&mut Repeat { step_h: 0.0 }, horizon, 500, 10);
+        // The first event at 1 h, then 10 more at the same time.
+        assert_eq!((n, stop), (11, Some(Stop::Stalled)));
+        let mut sched = Scheduler::with_capacity(2);
+        sched.schedule_at(SimTime::ZERO, 0);
+        let (n, stop) = sched.run_until_bounded(&mut Repeat { step_h: 1.0 }, horizon, 500, 10);
+        assert_eq!((n, stop), (11, None));
+        assert_eq!(sched.now(), horizon);
     }
 }

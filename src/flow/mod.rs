@@ -43,12 +43,50 @@ use crate::engine::{Scheduler, SimTime};
 
 /// Simulates replication `replication` of `spec` with the random streams of `seed` over
 /// [0, horizon] and reports it. Deterministic: the same arguments give the same result.
+///
+/// The run is bounded: more than [`EVENTS_PER_UNIT_HOUR`] events per simulated hour per train,
+/// tank and product (at least [`MIN_EVENT_BUDGET`]), or [`SAME_INSTANT`] events in a row at one
+/// time, stop it; the result then says why in [`FlowResult::aborted`] (a plant whose rates
+/// flip ever faster must end with an error, not a hang).
 pub fn simulate(spec: &PlantSpec, seed: u64, replication: u64) -> FlowResult {
+    simulate_bounded(spec, seed, replication, event_budget(spec))
+}
+
+/// As [`simulate`] with an event budget of `budget` events.
+pub fn simulate_bounded(spec: &PlantSpec, seed: u64, replication: u64, budget: u64) -> FlowResult {
     let mut flow = Flow::new(spec, seed, replication);
     let mut sched = Scheduler::with_capacity(flow.queue_capacity());
     flow.start(&mut sched);
-    let events = sched.run_until(&mut flow, SimTime::from_hours(spec.parts().horizon_h));
-    flow.finish(replication, events)
+    let horizon = spec.parts().horizon_h;
+    let (events, stop) = sched.run_until_bounded(
+        &mut flow,
+        SimTime::from_hours(horizon),
+        budget,
+        SAME_INSTANT,
+    );
+    let aborted = stop.map(|why| flow.abort_reason(why, events, sched.now().hours()));
+    let mut result = flow.finish(replication, events);
+    result.aborted = aborted;
+    result
+}
+
+/// Events per simulated hour per train, tank and product beyond which a run stops: the
+/// busiest shipped scenario uses about 0.3.
+pub const EVENTS_PER_UNIT_HOUR: f64 = 20.0;
+
+/// The least event budget of a run.
+pub const MIN_EVENT_BUDGET: u64 = 1_000_000;
+
+/// Events in a row at one simulated time that stop a run.
+pub const SAME_INSTANT: u64 = 100_000;
+
+/// The event budget of one replication of `spec`.
+pub fn event_budget(spec: &PlantSpec) -> u64 {
+    let p = spec.parts();
+    let trains: u32 = p.circuits.iter().map(|c| c.trains).sum();
+    let units = f64::from(trains) + (p.tanks.len() + 1 + p.products.len()) as f64;
+    let budget = EVENTS_PER_UNIT_HOUR * units * p.horizon_h;
+    (budget.min(u64::MAX as f64) as u64).max(MIN_EVENT_BUDGET)
 }
 
 /// As [`simulate`] (the same result), and a [`Trace`] of tank levels and trains up at

@@ -138,6 +138,9 @@ impl MassBalance {
 pub struct FlowResult {
     /// Replication index.
     pub replication: u64,
+    /// Why the run stopped before its horizon (its event budget, or a clock that stopped
+    /// advancing), naming the busiest tank; `None` for a complete run.
+    pub aborted: Option<String>,
     /// Events handled.
     pub events: u64,
     /// Length of the statistics window, hours.
@@ -206,6 +209,41 @@ impl Flow<'_> {
         out
     }
 
+    /// Why a bounded run stopped at `now_h` after `events` events: the reason and the tank whose
+    /// level events were re-queued most (where the rates flipped).
+    pub fn abort_reason(&self, why: crate::engine::Stop, events: u64, now_h: f64) -> String {
+        let parts = self.spec.parts();
+        let busiest = (0..self.tanks.len()).max_by_key(|&t| self.tanks[t].deadline.version);
+        let tank = busiest.map_or(String::new(), |t| {
+            let name = if t == 0 {
+                "feed".to_string()
+            } else {
+                parts.tanks[t - 1].name.clone()
+            };
+            let consumer = (self.tanks.consumer(t)).map_or(String::new(), |c| {
+                format!(", feeding circuit \"{}\"", parts.circuits[c].name)
+            });
+            format!("; the busiest is tank \"{name}\"{consumer}")
+        });
+        let what = match why {
+            crate::engine::Stop::Budget => format!(
+                "{events} events (the budget: {} per simulated hour per train, tank and product)",
+                super::EVENTS_PER_UNIT_HOUR
+            ),
+            crate::engine::Stop::Stalled => format!(
+                "{} events in a row at one time: the clock stopped advancing",
+                super::SAME_INSTANT
+            ),
+        };
+        format!(
+            "the simulation stopped at {now_h:.6} h of {} h after {what}{tank}. Rates that flip \
+             ever faster usually mean a loop: e.g. a fixed restart window recycling a starved \
+             circuit's off-spec into its own empty source tank (try restart = \"dynamic\" or \
+             off_spec = \"scrap\")",
+            parts.horizon_h
+        )
+    }
+
     /// Ends the run at the horizon and reports.
     pub fn finish(mut self, replication: u64, events: u64) -> FlowResult {
         self.now = self.spec.parts().horizon_h;
@@ -224,6 +262,7 @@ impl Flow<'_> {
         }
         FlowResult {
             replication,
+            aborted: None,
             events,
             window_h: window,
             offered_t: end.offered_t - warm.offered_t,

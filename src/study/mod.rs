@@ -334,6 +334,13 @@ impl Plan {
     ) -> Result<LayoutResult> {
         let summaries = experiment::summarize_figures(&replications)?;
         let bottleneck = figures::bottleneck(&summaries, &self.flows.circuit_names);
+        if let Some(r) = results.iter().find(|r| r.aborted.is_some()) {
+            let why = r.aborted.as_deref().unwrap_or_default();
+            return Err(crate::Error::Input(format!(
+                "layout \"{name}\", replication {}: {why}",
+                r.replication
+            )));
+        }
         let mass_balance_error = results
             .iter()
             .map(|r| r.mass.relative_error())

@@ -157,6 +157,35 @@ fn repeated_fixed_stops_of_all_trains() {
     assert_eq!(c.repairs, 12);
 }
 
+/// A run over its event budget stops and says where (it never hangs); within its budget the
+/// bounded run is the plain one.
+#[test]
+fn a_run_over_its_event_budget_stops_with_a_reason() {
+    let mut parts = simple(4, 1.0, 1.1, 4.0, None);
+    parts.horizon_h = 100.0;
+    parts.circuits[0].failures.push(FailureModeSpec {
+        name: "pump".into(),
+        per: Per::Train,
+        effect: Effect::Stop,
+        time_to_failure: fixed(20.0),
+        time_to_repair: fixed(10.0),
+    });
+    let spec = PlantSpec::new(parts).unwrap();
+    let full = reesim::flow::simulate(&spec, 1, 0);
+    assert_eq!(full.aborted, None);
+    assert!(full.events > 10);
+    let cut = reesim::flow::simulate_bounded(&spec, 1, 0, 10);
+    assert_eq!(cut.events, 10);
+    let why = cut.aborted.expect("stopped");
+    assert!(
+        why.contains("stopped at")
+            && why.contains("after 10 events")
+            && why.contains("tank \"feed\""),
+        "{why}"
+    );
+    assert!(reesim::flow::event_budget(&spec) >= reesim::flow::MIN_EVENT_BUDGET);
+}
+
 /// Two circuits in series through a 5 t tank: C1 (cap 3 t/h) feeds C2 (cap 2 t/h) with all its
 /// feed. The tank fills in 5 h at 1 t/h, then C1 is blocked to C2's rate; the feed tank
 /// (unbounded, 3 t/h offered) then fills at 1 t/h. Over 100 h: C2 processes 200 t, C1 205 t.
