@@ -8,7 +8,8 @@ pub enum Error {
     /// The user's input is wrong (scenario file, flag value): exit code 2.
     #[error("{0}")]
     Input(String),
-    /// A file could not be read or written: exit code 2 when reading user input, 1 otherwise.
+    /// A file could not be read or written (missing, a directory, not UTF-8, no permission, a
+    /// read-only destination): the user can fix it, exit code 2.
     #[error("{path}: {source}")]
     Io {
         /// The file involved.
@@ -22,12 +23,12 @@ pub enum Error {
 }
 
 impl Error {
-    /// The process exit code for this error: 2 for bad input, 1 for everything else.
+    /// The process exit code for this error: 2 for what the user can fix (input, files), 1 for
+    /// reesim's own faults.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Input(_) => 2,
-            Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => 2,
-            Error::Io { .. } | Error::Internal(_) => 1,
+            Error::Input(_) | Error::Io { .. } => 2,
+            Error::Internal(_) => 1,
         }
     }
 }

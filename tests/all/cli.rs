@@ -264,3 +264,19 @@ fn sweep_plots_one_svg_per_headline_figure() {
         "plots need one numeric key"
     );
 }
+
+/// File problems the user can fix exit with 2 and name the file: a directory as the scenario,
+/// a file that is not UTF-8, a missing file.
+#[test]
+fn file_problems_exit_with_2_and_name_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let binary = dir.path().join("binary.toml");
+    std::fs::write(&binary, [0xff, 0xfe, 0x00]).unwrap();
+    let missing = dir.path().join("missing.toml");
+    for path in [dir.path(), binary.as_path(), missing.as_path()] {
+        let out = super::reesim(&["check", path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{}", path.display());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&path.display().to_string()), "{err}");
+    }
+}
