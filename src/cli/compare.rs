@@ -19,6 +19,9 @@ pub struct Args {
 
 /// Runs `reesim compare`: A is the base, B the one variant (their own variants are ignored).
 pub fn run(args: Args) -> Result<()> {
+    if let Some(dir) = &args.common.out {
+        crate::report::files::prepare_dir(dir)?;
+    }
     let set = args.common.overrides()?;
     let a = ScenarioSource::read(&args.a)?.with_overrides(None, &set)?;
     let mut b = ScenarioSource::read(&args.b)?.with_overrides(None, &set)?;

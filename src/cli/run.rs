@@ -112,6 +112,9 @@ pub struct Args {
 /// Runs `reesim run`.
 pub fn run(args: Args) -> Result<()> {
     let source = ScenarioSource::read(&args.scenario)?;
+    if let Some(dir) = &args.common.out {
+        report::files::prepare_dir(dir)?;
+    }
     let set = args.common.overrides()?;
     let base = source.with_overrides(None, &set)?;
     let variants = source.variants_with(&set)?;

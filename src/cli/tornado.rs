@@ -40,6 +40,9 @@ pub fn run(args: Args) -> Result<()> {
         )));
     }
     let variants = source.variants()?;
+    if let Some(dir) = &args.out {
+        report::files::prepare_dir(dir)?;
+    }
     let options = RunOptions {
         seed: args.sim.seed,
         replications: args.sim.reps,

@@ -35,6 +35,19 @@ pub fn write_all(dir: &Path, study: &StudyResult) -> Result<()> {
     Ok(())
 }
 
+/// Checks, before any work, that files can be written into `dir`: creates it if missing and
+/// writes and removes a probe file. An unwritable destination is an error (exit 2) now, not
+/// after the simulation.
+pub fn prepare_dir(dir: &Path) -> Result<()> {
+    let io = |source| crate::Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let probe = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    probe.close().map_err(io)
+}
+
 /// Writes `text` to `path` atomically.
 pub fn write_text(path: &Path, text: &str) -> Result<()> {
     write_atomic(path, |w| w.write_all(text.as_bytes()))

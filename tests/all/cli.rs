@@ -280,3 +280,20 @@ fn file_problems_exit_with_2_and_name_the_file() {
         assert!(err.contains(&path.display().to_string()), "{err}");
     }
 }
+
+/// An output directory that cannot be written is refused before any simulation, with exit 2.
+#[test]
+fn unwritable_out_is_refused_before_simulating() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/ndpr-parallel-trains.toml"
+    );
+    let out = super::reesim(&["run", path, "--out", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("a-file"));
+    // Nothing was simulated: the report never started.
+    assert!(out.stdout.is_empty());
+}
