@@ -73,7 +73,7 @@ pub enum DistSpec {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DistError {
     /// A parameter is out of its allowed range.
-    #[error("{dist}: `{param}` = {value} is invalid; it must be {allowed}")]
+    #[error("{dist}: `{param}` = {} is invalid; it must be {allowed}", short(*value))]
     Param {
         /// Distribution name as in the serde tag.
         dist: &'static str,
@@ -97,6 +97,16 @@ pub enum DistError {
     Empty,
 }
 
+/// A number as people read it: plain, or in scientific notation when very large or small.
+fn short(x: f64) -> String {
+    let a = x.abs();
+    if a != 0.0 && !(1e-4..1e6).contains(&a) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 fn positive(dist: &'static str, param: &'static str, value: f64) -> Result<(), DistError> {
     check(
         dist,
@@ -116,6 +126,13 @@ fn non_negative(dist: &'static str, param: &'static str, value: f64) -> Result<(
         "finite and >= 0",
     )
 }
+
+/// Largest coefficient of variation of a lognormal or gamma distribution (beyond it the
+/// samplers' parameters overflow; no physical time varies that much).
+pub const MAX_CV: f64 = 100.0;
+
+/// Smallest Weibull shape (below it the scale underflows for any mean).
+pub const MIN_WEIBULL_SHAPE: f64 = 0.05;
 
 fn finite(dist: &'static str, param: &'static str, value: f64) -> Result<(), DistError> {
     check(dist, param, value, value.is_finite(), "finite")
@@ -215,14 +232,17 @@ impl DistSpec {
             Self::Exponential { mean } => positive(d, "mean", mean),
             Self::Lognormal { mean, cv } | Self::Gamma { mean, cv } => {
                 positive(d, "mean", mean)?;
-                non_negative(d, "cv", cv)
+                non_negative(d, "cv", cv)?;
+                check(d, "cv", cv, cv <= MAX_CV, "0 ..= 100")
             }
             Self::Weibull { shape, mean } => {
                 positive(d, "shape", shape)?;
+                check(d, "shape", shape, shape >= MIN_WEIBULL_SHAPE, ">= 0.05")?;
                 positive(d, "mean", mean)?;
+                let scale = weibull_scale(shape, mean);
                 ordered(
                     d,
-                    weibull_scale(shape, mean).is_finite(),
+                    scale.is_finite() && scale > 0.0,
                     "shape too small for this mean",
                 )
             }

@@ -32,7 +32,7 @@ pub const KEYS: &[KeyDoc] = &[
     key("name", "string", "file name", "any", "Scenario name shown in reports."),
     key("description", "string", "none", "any", "Free text shown in reports."),
     key("simulation", "table", "defaults below", "", "Run length and statistics."),
-    key("simulation.horizon", DUR, "365 d", "> 0", "Simulated time per replication."),
+    key("simulation.horizon", DUR, "365 d", "> 0 and <= 1e6 h (114 yr)", "Simulated time per replication."),
     key("simulation.warmup", "duration or \"auto\"", "0", ">= 0 and < horizon, or \"auto\" (MSER-5)", "Start of the statistics window."),
     key("simulation.replications", "integer", "10", "1 ..= 10000", "Independent replications."),
     key("simulation.seed", "integer", "1", "0 ..= 2^63-1", "Root of every random stream."),

@@ -79,6 +79,9 @@ impl Checker {
     }
 }
 
+/// Longest simulated time per replication, hours (114 years): a plant's life is decades.
+pub const MAX_HORIZON_H: f64 = 1e6;
+
 /// Validates a whole raw scenario. `default_name` is used when the file has no `name`.
 pub fn scenario(raw: &RawScenario, default_name: &str, ck: &mut Checker) -> Scenario {
     let root = FieldPath::default();
@@ -90,10 +93,10 @@ pub fn scenario(raw: &RawScenario, default_name: &str, ck: &mut Checker) -> Scen
     });
     let sim_path = root.key("simulation");
     let horizon_h = sim.horizon.map_or(8760.0, |d| d.hours());
-    if horizon_h <= 0.0 {
+    if !(horizon_h > 0.0 && horizon_h <= MAX_HORIZON_H) {
         ck.fail(
             sim_path.key("horizon"),
-            format!("{horizon_h} h is out of range: allowed > 0"),
+            format!("{horizon_h:e} h is out of range: allowed > 0 and <= {MAX_HORIZON_H:e} h (114 years)"),
         );
     }
     let warmup = match sim.warmup {
@@ -177,8 +180,8 @@ fn feed(raw: &RawFeed, path: &FieldPath, ck: &mut Checker) -> Feed {
         outage: raw.failure.as_ref().map(|f| {
             let p = path.key("failure");
             OutageSpec {
-                time_to_failure: dist(&f.time_to_failure, &p.key("time_to_failure"), ck),
-                time_to_repair: dist(&f.time_to_repair, &p.key("time_to_repair"), ck),
+                time_to_failure: time_dist(&f.time_to_failure, &p.key("time_to_failure"), ck),
+                time_to_repair: time_dist(&f.time_to_repair, &p.key("time_to_repair"), ck),
             }
         }),
     }
@@ -452,8 +455,8 @@ fn failure_mode(
         name: raw.name.clone(),
         per,
         effect,
-        time_to_failure: dist(&raw.time_to_failure, &path.key("time_to_failure"), ck),
-        time_to_repair: dist(&raw.time_to_repair, &path.key("time_to_repair"), ck),
+        time_to_failure: time_dist(&raw.time_to_failure, &path.key("time_to_failure"), ck),
+        time_to_repair: time_dist(&raw.time_to_repair, &path.key("time_to_repair"), ck),
     }
 }
 
@@ -475,6 +478,22 @@ fn maintenance(raw: &RawMaintenance, path: &FieldPath, ck: &mut Checker) -> Main
         interval_h: interval.max(1.0),
         duration_h: duration.clamp(0.5, interval.max(1.0) * 0.5),
         stagger: raw.stagger.unwrap_or(true),
+    }
+}
+
+/// A distribution of a time between events (failures, repairs, outages): as [`dist`], and its
+/// mean must be > 0 (a zero-time loop would stall the clock).
+pub fn time_dist(raw: &RawDist, path: &FieldPath, ck: &mut Checker) -> DistSpec {
+    let spec = dist(raw, path, ck);
+    let mean = spec.mean();
+    if mean.is_finite() && mean > 0.0 {
+        spec
+    } else {
+        ck.fail(
+            path.clone(),
+            format!("mean {mean} h is out of range: allowed a time > 0"),
+        );
+        DistSpec::Fixed { value: 1.0 }
     }
 }
 

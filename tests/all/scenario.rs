@@ -171,6 +171,34 @@ fn variants_may_not_override_simulation() {
     }
 }
 
+/// Values `check` used to accept and `run` then panicked or ran forever on are input errors
+/// naming the field: an overflowing lognormal cv, a Weibull shape whose scale underflows, a
+/// zero repair time (a zero-time loop), a horizon of 1e300 h.
+#[test]
+fn values_that_would_panic_or_hang_are_input_errors() {
+    let repair = "time_to_repair = { dist = \"lognormal\", mean = \"8 h\", cv = 0.5 }";
+    for (to, field, says) in [
+        (
+            "time_to_repair = { dist = \"lognormal\", mean = \"8 h\", cv = 1e308 }",
+            "time_to_repair",
+            "0 ..= 100",
+        ),
+        (
+            "time_to_repair = { dist = \"weibull\", mean = \"8 h\", shape = 0.001 }",
+            "time_to_repair",
+            ">= 0.05",
+        ),
+        ("time_to_repair = 0", "time_to_repair", "allowed a time > 0"),
+    ] {
+        let e = error_after(repair, to);
+        assert!(e.path.to_string().ends_with(field), "{to}: {}", e.path);
+        assert!(e.message.contains(says), "{to}: {}", e.message);
+    }
+    let e = error_after("horizon = \"365 d\"", "horizon = 1e300");
+    assert_eq!(e.path.to_string(), "simulation.horizon");
+    assert!(e.message.contains("114 years"), "{}", e.message);
+}
+
 #[test]
 fn warmup_must_be_inside_horizon() {
     let e = error_after("warmup = \"14 d\"", "warmup = \"400 d\"");
