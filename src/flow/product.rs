@@ -59,8 +59,11 @@ pub struct ProductTotals {
     /// On-spec batches.
     pub on_spec_batches: u64,
     /// Sum over judged batches of (batch mass x blended purity), t (mean purity = this /
-    /// judged mass).
+    /// [`judged_t`](Self::judged_t)).
     pub purity_mass_t: f64,
+    /// Mass of the judged batches, t (judged when closed; on-spec mass counts when sold, which
+    /// a finishing unit delays).
+    pub judged_t: f64,
 }
 
 /// A closed batch: its element masses and whether it sells.
@@ -151,6 +154,7 @@ impl Product {
         let t = &mut self.totals;
         t.batches += 1;
         t.purity_mass_t += total * purity;
+        t.judged_t += total;
         if on_spec {
             t.on_spec_batches += 1;
         } else {

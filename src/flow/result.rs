@@ -299,11 +299,7 @@ impl Flow<'_> {
                     .map(|(e, x)| x - was.on_spec.get(e).copied().unwrap_or(0.0))
                     .collect();
                 let judged = now.batches - was.batches;
-                let judged_t = if judged > 0 {
-                    sum(&now.on_spec) - sum(&was.on_spec) + sum(&now.off_spec) - sum(&was.off_spec)
-                } else {
-                    0.0
-                };
+                let judged_t = now.judged_t - was.judged_t;
                 ProductResult {
                     name: parts.products[p].name.clone(),
                     on_spec_t: by_element.iter().sum(),

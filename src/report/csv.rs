@@ -41,21 +41,27 @@ impl Exporter for SummaryCsvExporter {
 pub fn replications_csv(study: &StudyResult) -> Result<String> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let io = |e: ::csv::Error| crate::Error::Internal(format!("CSV encoding failed: {e}"));
-    let names: Vec<String> = study.layouts[0]
-        .replications
-        .first()
-        .map_or(Vec::new(), |f| {
-            f.iter()
-                .map(|f| format!("{} [{}]", f.name, f.unit))
-                .collect()
-        });
+    // Every figure any layout reports, in order of first appearance: layouts of different
+    // plants (compare) report different figures; a figure a layout lacks is an empty cell.
+    let mut columns: Vec<(&str, &str)> = Vec::new();
+    for layout in &study.layouts {
+        for f in layout.replications.first().into_iter().flatten() {
+            if !columns.iter().any(|(n, _)| *n == f.name) {
+                columns.push((&f.name, &f.unit));
+            }
+        }
+    }
     let mut header = vec!["layout".to_string(), "replication".to_string()];
-    header.extend(names);
+    header.extend(columns.iter().map(|(n, u)| format!("{n} [{u}]")));
     w.write_record(&header).map_err(io)?;
     for layout in &study.layouts {
         for (r, figs) in layout.replications.iter().enumerate() {
             let mut row = vec![layout.name.clone(), r.to_string()];
-            row.extend(figs.iter().map(|f| cell(f.value)));
+            row.extend(columns.iter().map(|(name, _)| {
+                figs.iter()
+                    .find(|f| f.name == *name)
+                    .map_or(String::new(), |f| cell(f.value))
+            }));
             w.write_record(&row).map_err(io)?;
         }
     }

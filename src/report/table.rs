@@ -188,18 +188,32 @@ pub(crate) struct FigureTable {
     pub cells: Vec<Vec<String>>,
 }
 
-/// The rows [`shown`] in the headline table, labelled, for every layout.
+/// The rows [`shown`] in the headline table, labelled, for every layout: every figure any
+/// layout reports (layouts of different plants differ), matched by name; "-" where a layout
+/// lacks it.
 pub(crate) fn figure_table(study: &StudyResult) -> FigureTable {
-    let labels = study.layouts[0]
-        .summaries
-        .iter()
-        .filter(|s| shown(s))
-        .map(|s| label(study, s))
-        .collect();
+    let mut rows: Vec<&FigureSummary> = Vec::new();
+    let mut labels = Vec::new();
+    for layout in &study.layouts {
+        for s in layout.summaries.iter().filter(|s| shown(s)) {
+            if !rows.iter().any(|r| r.name == s.name) {
+                rows.push(s);
+                labels.push(figure_label(&layout.flows, &s.name, &s.unit));
+            }
+        }
+    }
     let cells = study
         .layouts
         .iter()
-        .map(|l| l.summaries.iter().filter(|s| shown(s)).map(cell).collect())
+        .map(|l| {
+            rows.iter()
+                .map(|r| {
+                    (l.summaries.iter())
+                        .find(|s| s.name == r.name)
+                        .map_or("-".into(), cell)
+                })
+                .collect()
+        })
         .collect();
     FigureTable { labels, cells }
 }

@@ -297,3 +297,48 @@ fn unwritable_out_is_refused_before_simulating() {
     // Nothing was simulated: the report never started.
     assert!(out.stdout.is_empty());
 }
+
+/// `compare` of two different plants aligns figures by name: a figure one side lacks prints
+/// "-" (the table) or an empty cell (replications.csv), never another figure's number.
+#[test]
+fn compare_aligns_figures_by_name() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let a = format!("{root}/scenarios/ndpr-parallel-trains.toml");
+    let b = format!("{root}/scenarios/bastnaesite-lree.toml");
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("out");
+    let out = super::reesim(&[
+        "compare",
+        &a,
+        &b,
+        "--reps",
+        "2",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    let la = table
+        .lines()
+        .find(|l| l.starts_with("on-spec La2O3"))
+        .expect("a row for B's La2O3");
+    let cells: Vec<&str> = la
+        .split("  ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(cells[1], "-", "{la}");
+    assert!(cells[2].contains('±'), "{la}");
+    let csv = std::fs::read_to_string(out_dir.join("replications.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let la_col = header
+        .iter()
+        .position(|h| h.starts_with("on_spec_la "))
+        .unwrap();
+    let first_a = csv.lines().nth(1).unwrap().split(',').collect::<Vec<_>>();
+    assert_eq!(first_a[la_col], "", "A has no La2O3: an empty cell");
+}
