@@ -620,7 +620,7 @@ pub(crate) fn answer_sentence(study: &StudyResult) -> String {
             let verdict = if r.significant {
                 String::new()
             } else {
-                format!("no variant changes {label} significantly; the largest change: ")
+                format!("no variant changes {label} significantly; the best of them: ")
             };
             format!(
                 "{verdict}{}: {} {label} per year (95 % CI {} to {}), {} vs {} {unit}; availability {} % vs {} %.",
