@@ -304,35 +304,7 @@ impl DistSpec {
 
 /// Weibull scale lambda such that the mean lambda * Gamma(1 + 1/k) equals `mean`.
 pub(crate) fn weibull_scale(shape: f64, mean: f64) -> f64 {
-    mean / ln_gamma(1.0 + 1.0 / shape).exp()
-}
-
-/// ln Gamma(x) for x > 0 (Lanczos, g = 7, n = 9; relative error ~1e-15).
-pub fn ln_gamma(x: f64) -> f64 {
-    const G: f64 = 7.0;
-    const C: [f64; 9] = [
-        0.999_999_999_999_809_9,
-        676.520_368_121_885_1,
-        -1_259.139_216_722_402_8,
-        771.323_428_777_653_1,
-        -176.615_029_162_140_6,
-        12.507_343_278_686_905,
-        -0.138_571_095_265_720_12,
-        9.984_369_578_019_572e-6,
-        1.505_632_735_149_311_6e-7,
-    ];
-    if x < 0.5 {
-        // Reflection: Gamma(x) Gamma(1 - x) = pi / sin(pi x).
-        let pi = std::f64::consts::PI;
-        return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
-    }
-    let x = x - 1.0;
-    let mut a = C[0];
-    let t = x + G + 0.5;
-    for (i, &c) in C.iter().enumerate().skip(1) {
-        a += c / (x + i as f64);
-    }
-    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + a.ln()
+    mean / statrs::function::gamma::ln_gamma(1.0 + 1.0 / shape).exp()
 }
 
 #[cfg(test)]
@@ -344,11 +316,14 @@ mod tests {
         for n in 1..15u32 {
             let fact: f64 = (1..n).map(f64::from).product();
             assert!(
-                (ln_gamma(f64::from(n)) - fact.ln()).abs() < 1e-12,
+                (statrs::function::gamma::ln_gamma(f64::from(n)) - fact.ln()).abs() < 1e-12,
                 "n = {n}"
             );
         }
-        assert!((ln_gamma(0.5) - std::f64::consts::PI.sqrt().ln()).abs() < 1e-12);
+        assert!(
+            (statrs::function::gamma::ln_gamma(0.5) - std::f64::consts::PI.sqrt().ln()).abs()
+                < 1e-12
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ mod sampler;
 mod scheduler;
 mod time;
 
-pub use dist::{DistError, DistSpec, ln_gamma};
+pub use dist::{DistError, DistSpec};
 pub use queue::EventQueue;
 pub use rng::{StreamRng, mix64, stream};
 pub use sampler::Sampler;
