@@ -342,3 +342,62 @@ fn compare_aligns_figures_by_name() {
     let first_a = csv.lines().nth(1).unwrap().split(',').collect::<Vec<_>>();
     assert_eq!(first_a[la_col], "", "A has no La2O3: an empty cell");
 }
+
+/// Standard output closed early (`reesim run ... | head -1`) is not an error: exit 0.
+#[test]
+fn a_closed_stdout_is_not_an_error() {
+    use std::process::{Command, Stdio};
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/ndpr-parallel-trains.toml"
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reesim"))
+        .args(["run", path, "--reps", "2"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("reesim starts");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("reesim ends");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `warmup = "auto"` end to end: MSER-5 picks a truncation inside the horizon and the JSON
+/// reports it with its method.
+#[test]
+fn automatic_warmup_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/ndpr-parallel-trains.toml"
+    );
+    let text = std::fs::read_to_string(path)
+        .unwrap()
+        .replace("warmup = \"14 d\"", "warmup = \"auto\"");
+    let file = dir.path().join("auto.toml");
+    std::fs::write(&file, text).unwrap();
+    let v = super::reesim_json(&[
+        "run",
+        file.to_str().unwrap(),
+        "--reps",
+        "3",
+        "--format",
+        "json",
+    ]);
+    let base = &v["results"][0];
+    assert_eq!(base["warmup_auto"]["method"], "MSER-5");
+    let w = base["warmup"]["value"].as_f64().unwrap();
+    assert!((0.0..8760.0 / 2.0).contains(&w), "{w}");
+    assert_eq!(
+        base["warmup_auto"]["per_replication_h"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+}
