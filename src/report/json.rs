@@ -86,24 +86,11 @@ fn layout_value(
     value
 }
 
-/// The figures of the economics contract, each `{ mean, ci95, unit }`.
-const ECONOMICS: &[&str] = &[
-    "capital_cost",
-    "working_capital",
-    "operating_cost",
-    "revenue",
-    "value_added",
-    "npv",
-    "irr",
-    "levelised_cost",
-    "payback",
-];
-
 /// `{ capital_cost: { mean, ci95, unit }, ... }` (a figure undefined in some replication,
 /// such as an IRR without a root, has a null mean).
 fn economics(summaries: &[FigureSummary]) -> Value {
     let mut map = Map::new();
-    for name in ECONOMICS {
+    for name in crate::study::economics::FIGURES {
         if let Some(s) = summaries.iter().find(|s| s.name == *name) {
             map.insert(
                 (*name).to_string(),

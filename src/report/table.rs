@@ -5,7 +5,7 @@ use super::{Exporter, num};
 use crate::Result;
 use crate::experiment::{FigureComparison, FigureSummary};
 use crate::study::products::ProductFlows;
-use crate::study::{LayoutResult, StudyResult};
+use crate::study::{LayoutResult, StudyResult, economics};
 use std::fmt::Write;
 
 /// Aligned text for a terminal.
@@ -106,25 +106,6 @@ fn shown(summary: &FigureSummary) -> bool {
         )
 }
 
-/// The money figures of the economics table, in order.
-const ECONOMICS: &[&str] = &[
-    "capital_cost",
-    "working_capital",
-    "operating_cost",
-    "operating_feed",
-    "operating_reagents",
-    "operating_solvent",
-    "operating_labour",
-    "operating_power",
-    "operating_maintenance",
-    "revenue",
-    "value_added",
-    "npv",
-    "irr",
-    "levelised_cost",
-    "payback",
-];
-
 /// Capital, operating cost, revenue and the decision figures per layout, with the
 /// probability of the highest NPV (only with `[economics]`).
 fn economics_table(out: &mut String, study: &StudyResult) {
@@ -147,7 +128,11 @@ fn economics_table(out: &mut String, study: &StudyResult) {
     let find = |l: &LayoutResult, name: &str| l.summaries.iter().find(|f| f.name == name).cloned();
     let mut labels = Vec::new();
     let mut cells: Vec<Vec<String>> = vec![Vec::new(); study.layouts.len()];
-    for name in ECONOMICS {
+    // The money figures in the order the study reports them, with the operating categories.
+    let names = (study.layouts[0].summaries.iter())
+        .map(|s| s.name.as_str())
+        .filter(|n| economics::FIGURES.contains(n) || n.starts_with("operating_"));
+    for name in names {
         let Some(first) = find(&study.layouts[0], name) else {
             continue;
         };

@@ -552,6 +552,21 @@ impl CashFlows {
     }
 }
 
+/// The decision figures of a layout (the JSON contract `results[i].economics`), in report
+/// order; `figures` adds the operating cost by category (`operating_*`) after
+/// `operating_cost`.
+pub const FIGURES: &[&str] = &[
+    "capital_cost",
+    "working_capital",
+    "operating_cost",
+    "revenue",
+    "value_added",
+    "npv",
+    "irr",
+    "levelised_cost",
+    "payback",
+];
+
 /// The money figures of one replication (appended to the plant's figures).
 pub fn figures(o: &Outcome, currency: &str) -> Vec<Figure> {
     let per_year = format!("{currency}/yr");

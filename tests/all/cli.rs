@@ -3,10 +3,7 @@
 
 use crate::{reesim, reesim_json};
 
-const DEFAULT: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/scenarios/ndpr-parallel-trains.toml"
-);
+const DEFAULT: &str = super::DEFAULT_SCENARIO;
 
 #[test]
 fn run_json_is_identical_at_any_thread_count_and_keeps_the_contract() {
@@ -287,10 +284,7 @@ fn unwritable_out_is_refused_before_simulating() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("a-file");
     std::fs::write(&file, "x").unwrap();
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/ndpr-parallel-trains.toml"
-    );
+    let path = super::DEFAULT_SCENARIO;
     let out = super::reesim(&["run", path, "--out", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("a-file"));
@@ -347,10 +341,7 @@ fn compare_aligns_figures_by_name() {
 #[test]
 fn a_closed_stdout_is_not_an_error() {
     use std::process::{Command, Stdio};
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/ndpr-parallel-trains.toml"
-    );
+    let path = super::DEFAULT_SCENARIO;
     let mut child = Command::new(env!("CARGO_BIN_EXE_reesim"))
         .args(["run", path, "--reps", "2"])
         .stdout(Stdio::piped())
@@ -371,16 +362,7 @@ fn a_closed_stdout_is_not_an_error() {
 /// reports it with its method.
 #[test]
 fn automatic_warmup_end_to_end() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/ndpr-parallel-trains.toml"
-    );
-    let text = std::fs::read_to_string(path)
-        .unwrap()
-        .replace("warmup = \"14 d\"", "warmup = \"auto\"");
-    let file = dir.path().join("auto.toml");
-    std::fs::write(&file, text).unwrap();
+    let (_dir, file) = super::default_edited("warmup = \"14 d\"", "warmup = \"auto\"", "auto.toml");
     let v = super::reesim_json(&[
         "run",
         file.to_str().unwrap(),

@@ -13,10 +13,7 @@ use reesim::study::{self, RunOptions};
 /// The README default with its `[economics]` table replaced by `extra` (built-in defaults
 /// for everything else).
 fn default_with_economics(extra: &str) -> ScenarioSource {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/ndpr-parallel-trains.toml"
-    );
+    let path = super::DEFAULT_SCENARIO;
     let text = std::fs::read_to_string(path).expect("default scenario");
     let start = text
         .find("[economics]")
@@ -284,10 +281,7 @@ fn a_naive_start_loses_each_products_own_start_up() {
     let base = source.base().unwrap();
     let flows = ProductFlows::of(&base).unwrap();
     let money = economics::Money::of(&base, &flows).unwrap().unwrap();
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/ndpr-parallel-trains.toml"
-    );
+    let path = super::DEFAULT_SCENARIO;
     let v = super::reesim_json(&["cascade", path, "--dynamic", "--format", "json"]);
     let run = &v["circuits"][0]["dynamic"]["runs"][0];
     assert_eq!(run["start"], "feed");

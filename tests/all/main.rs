@@ -17,7 +17,28 @@ mod scenarios;
 mod sequence;
 mod uncertainty;
 
+use std::path::PathBuf;
 use std::process::{Command, Output};
+
+/// The README's default scenario file.
+pub const DEFAULT_SCENARIO: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/scenarios/ndpr-parallel-trains.toml"
+);
+
+/// The default scenario with the first `from` replaced by `to`, written to a temporary
+/// directory (kept alive by the returned guard) as `name`.
+pub fn default_edited(from: &str, to: &str, name: &str) -> (tempfile::TempDir, PathBuf) {
+    let text = std::fs::read_to_string(DEFAULT_SCENARIO).expect("default scenario");
+    assert!(
+        text.contains(from),
+        "test setup: `{from}` not in the default scenario"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join(name);
+    std::fs::write(&file, text.replacen(from, to, 1)).expect("scenario written");
+    (dir, file)
+}
 
 /// Runs the `reesim` binary with `args`.
 pub fn reesim(args: &[&str]) -> Output {

@@ -9,10 +9,7 @@ use reesim::study::{self, RunOptions, tornado};
 /// The README default with explicit separation factors (so one can be uncertain), a short
 /// horizon and `uncertainty` as its `[uncertainty]` table.
 fn default_with(uncertainty: &str) -> String {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/ndpr-parallel-trains.toml"
-    );
+    let path = super::DEFAULT_SCENARIO;
     let text = std::fs::read_to_string(path).expect("default scenario");
     let text = text
         .replace(
@@ -228,13 +225,7 @@ fn tornado_json_contract_and_missing_uncertainty() {
         assert!(!input[key].is_null(), "inputs[0].{key} missing: {v}");
     }
     assert_eq!(input["key"], "product.Nd2O3.price");
-    let out = reesim(&[
-        "tornado",
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/scenarios/ndpr-parallel-trains.toml"
-        ),
-    ]);
+    let out = reesim(&["tornado", super::DEFAULT_SCENARIO]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no [uncertainty]"));
 }
@@ -265,16 +256,9 @@ fn uncertain_inputs_are_validated_at_check_time() {
 /// `run --set KEY=VALUE` equals the file with that value.
 #[test]
 fn run_set_overrides_the_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/ndpr-parallel-trains.toml"
-    );
-    let text = std::fs::read_to_string(path)
-        .unwrap()
-        .replace("rate = \"5000 t/yr\"", "rate = \"6000 t/yr\"");
-    let file = dir.path().join("f.toml");
-    std::fs::write(&file, text).unwrap();
+    let path = super::DEFAULT_SCENARIO;
+    let (_dir, file) =
+        super::default_edited("rate = \"5000 t/yr\"", "rate = \"6000 t/yr\"", "f.toml");
     let a = reesim_json(&[
         "run",
         path,
@@ -300,10 +284,7 @@ fn run_set_overrides_the_file() {
 /// and a tornado of an input without spread swings nothing even then.
 #[test]
 fn one_replication_runs_without_intervals() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/ndpr-parallel-trains.toml"
-    );
+    let path = super::DEFAULT_SCENARIO;
     let out = reesim(&["run", path, "--reps", "1", "--format", "json"]);
     assert!(
         out.status.success(),

@@ -81,13 +81,7 @@ fn chart(area: &Area, rows: &[Loss], names: &[String]) -> super::style::Draw {
         });
         chart.draw_series(whiskers)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(style::GRID_BOLD)
-        .label_font(style::small())
-        .draw()?;
+    style::legend(&mut chart, SeriesLabelPosition::LowerRight)?;
     Ok(())
 }
 

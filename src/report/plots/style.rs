@@ -71,6 +71,22 @@ pub(crate) fn color(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
+/// Draws the series legend of `chart` at `position` in the shared look (white, light border,
+/// small text).
+pub(crate) fn legend<'a, CT: plotters::coord::CoordTranslate>(
+    chart: &mut ChartContext<'a, SVGBackend<'a>, CT>,
+    position: SeriesLabelPosition,
+) -> Draw {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.9))
+        .border_style(GRID_BOLD)
+        .label_font(small())
+        .draw()?;
+    Ok(())
+}
+
 /// Renders one SVG of `size` (width, height) pixels: a white page that `draw` fills.
 pub(crate) fn render(size: (u32, u32), draw: impl FnOnce(&Area) -> Draw) -> Result<String> {
     let mut text = String::new();

@@ -117,12 +117,6 @@ fn draw(
         .legend(move |(x, y)| {
             PathElement::new(vec![(x, y - 7), (x, y + 7)], color.stroke_width(2))
         });
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.9))
-        .border_style(style::GRID_BOLD)
-        .label_font(style::small())
-        .draw()?;
+    style::legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
     Ok(())
 }

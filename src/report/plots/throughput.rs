@@ -187,13 +187,7 @@ fn panel(area: &Area, p: &Panel, names: &[String], reps: u32, legend: bool) -> D
             }),
     )?;
     if legend {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(style::GRID_BOLD)
-            .label_font(style::small())
-            .draw()?;
+        style::legend(&mut chart, SeriesLabelPosition::LowerRight)?;
     }
     Ok(())
 }

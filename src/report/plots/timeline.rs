@@ -131,12 +131,6 @@ fn draw(area: &Area, p: &Panel) -> Draw {
                 PathElement::new(vec![(x - 10, y), (x + 10, y)], color.stroke_width(2))
             });
     }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.9))
-        .border_style(style::GRID_BOLD)
-        .label_font(style::small())
-        .position(SeriesLabelPosition::MiddleLeft)
-        .draw()?;
+    style::legend(&mut chart, SeriesLabelPosition::MiddleLeft)?;
     Ok(())
 }

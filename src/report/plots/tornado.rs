@@ -89,12 +89,6 @@ fn chart(area: &Area, t: &Tornado) -> Draw {
         vec![(0.0, -0.5), (0.0, n as f64 - 0.5)],
         BLACK.stroke_width(1),
     )))?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(style::GRID_BOLD)
-        .label_font(style::small())
-        .draw()?;
+    style::legend(&mut chart, SeriesLabelPosition::LowerRight)?;
     Ok(())
 }

@@ -102,12 +102,6 @@ fn draw(root: &style::Area, title: &str, curves: &[Curve]) -> Draw {
             color.stroke_width(1),
         ))?;
     }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.9))
-        .border_style(style::GRID_BOLD)
-        .label_font(style::small())
-        .position(SeriesLabelPosition::UpperRight)
-        .draw()?;
+    style::legend(&mut chart, SeriesLabelPosition::UpperRight)?;
     Ok(())
 }
