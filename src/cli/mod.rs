@@ -14,7 +14,7 @@ mod sequence;
 mod sweep;
 mod tornado;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -54,17 +54,7 @@ pub enum Command {
     Tornado(tornado::Args),
 }
 
-/// Output format of a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum Format {
-    /// Aligned text for a terminal.
-    #[default]
-    Table,
-    /// The machine contract: stable snake_case keys, every figure with its unit.
-    Json,
-    /// One row per record, for spreadsheets.
-    Csv,
-}
+pub use crate::report::Format;
 
 /// Parses the process arguments, runs the subcommand, prints any error and returns the exit code.
 pub fn main() -> ExitCode {

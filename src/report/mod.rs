@@ -2,12 +2,14 @@
 //! Reports only read results; they never compute model figures.
 
 pub mod cascade;
+pub mod contract;
 pub mod csv;
 pub mod design;
 pub mod files;
 pub mod html;
 pub mod json;
 pub mod plots;
+pub mod sequence;
 pub mod table;
 pub mod tornado;
 
@@ -20,12 +22,24 @@ pub trait Exporter {
     fn export(&self, study: &StudyResult) -> Result<String>;
 }
 
-/// The exporter for a CLI format.
-pub fn exporter(format: crate::cli::Format) -> Box<dyn Exporter> {
+/// Output format of a report on standard output (`--format` of every command).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum Format {
+    /// Aligned text for a terminal.
+    #[default]
+    Table,
+    /// The machine contract: stable snake_case keys, every figure with its unit.
+    Json,
+    /// One row per record, for spreadsheets.
+    Csv,
+}
+
+/// The exporter of a study for a format.
+pub fn exporter(format: Format) -> Box<dyn Exporter> {
     match format {
-        crate::cli::Format::Table => Box::new(table::TableExporter),
-        crate::cli::Format::Json => Box::new(json::JsonExporter),
-        crate::cli::Format::Csv => Box::new(csv::SummaryCsvExporter),
+        Format::Table => Box::new(table::TableExporter),
+        Format::Json => Box::new(json::JsonExporter),
+        Format::Csv => Box::new(csv::SummaryCsvExporter),
     }
 }
 
