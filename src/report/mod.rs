@@ -1,6 +1,7 @@
 //! Reports: one exporter per format behind [`Exporter`], plus SVG plots and the HTML page.
 //! Reports only read results; they never compute model figures.
 
+pub mod allocate;
 pub mod cascade;
 pub mod contract;
 pub mod csv;
