@@ -367,15 +367,17 @@ fn check_options(o: &DynamicOptions) -> Result<(), ChemError> {
         return bad("rtol", o.rtol, "in (0, 1e-2]");
     }
     for (name, t) in [("target_a", o.target_a), ("target_b", o.target_b)] {
-        let ok = match t {
-            Target::SteadyImpurity(v) => v.is_finite() && v >= 0.0,
-            Target::Purity(p) => p > 0.0 && p < 1.0,
+        let problem = match t {
+            Target::SteadyImpurity(v) if !(v.is_finite() && v >= 0.0) => {
+                Some(format!("impurity tolerance {v} must be finite and >= 0"))
+            }
+            Target::Purity(p) if !(p > 0.0 && p < 1.0) => {
+                Some(format!("purity {p} must be in (0, 1)"))
+            }
+            _ => None,
         };
-        if !ok {
-            return Err(ChemError::field(
-                name,
-                format!("{t:?}: a tolerance >= 0 or a purity in (0, 1)"),
-            ));
+        if let Some(problem) = problem {
+            return Err(ChemError::field(name, problem));
         }
     }
     Ok(())

@@ -1,9 +1,9 @@
 //! `reesim allocate`: where K extra trains raise plant on-spec output the most.
 
+use crate::Result;
 use crate::report::Format;
 use crate::scenario::ScenarioSource;
 use crate::study::allocate::allocate;
-use crate::Result;
 use std::path::PathBuf;
 
 /// Arguments of `reesim allocate`.

@@ -8,6 +8,7 @@ mod cascade;
 mod check;
 mod compare;
 mod design;
+mod flags;
 mod merge;
 mod run;
 mod sequence;

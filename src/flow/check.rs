@@ -132,12 +132,14 @@ fn circuit(p: &PlantParts, c: &CircuitSpec) -> Result<(), SpecError> {
         }
     }
     for o in c.outlets {
-        let ok = match o {
-            Outlet::Tank(t) => t < p.tanks.len(),
-            Outlet::Product(s) => s < p.products.len(),
+        let missing = match o {
+            Outlet::Tank(t) => (t >= p.tanks.len()).then(|| format!("tank {t} does not exist")),
+            Outlet::Product(s) => {
+                (s >= p.products.len()).then(|| format!("product {s} does not exist"))
+            }
         };
-        if !ok {
-            return Err(err(at("products"), format!("{o:?} does not exist")));
+        if let Some(missing) = missing {
+            return Err(err(at("products"), missing));
         }
     }
     if c.split_to_a.len() != e {

@@ -6,6 +6,7 @@ pub mod cascade;
 pub mod contract;
 pub mod csv;
 pub mod design;
+pub mod dynamic;
 pub mod files;
 pub mod html;
 pub mod json;
