@@ -156,6 +156,17 @@ pub fn design(input: &DesignInput) -> Result<Design, ChemError> {
         });
     }
     let simplified = theory::simplified_stages(phase, beta, (a, b), (e_m, e_ms));
+    let total = simplified.0 + simplified.1;
+    if !(total.is_finite() && total <= crate::chem::spec::MAX_STAGES as f64) {
+        return Err(ChemError::field(
+            "beta",
+            format!(
+                "{beta} needs about {total:.3e} stages for these purities, more than the {} a \
+                 cascade may have; give a larger separation factor or lower purities",
+                crate::chem::spec::MAX_STAGES
+            ),
+        ));
+    }
     let search = Search { input, s, w };
     let exact = search.run(simplified)?;
     Ok(Design {

@@ -11,6 +11,11 @@ use super::{ChemError, Element, theory};
 
 /// Largest number of stages allowed per section.
 pub const MAX_STAGES: usize = 10_000;
+
+/// Largest separation factor relative to the first element. Real systems stay far below:
+/// the built-in P507-HCl factors span about 2e3 from La to Ho (docs/sources.md s1); at 1e308
+/// the solver's Newton blocks become singular.
+pub const MAX_SEPARATION_FACTOR: f64 = 1e6;
 /// Most components a separation may have (all 16 naturally occurring rare earths).
 pub const MAX_COMPONENTS: usize = 16;
 /// Tolerance on the sum of `feed_composition` before it is normalised.
@@ -403,18 +408,28 @@ fn check_factors(f: &[f64], len: usize) -> Result<(Vec<f64>, Vec<String>), ChemE
         ));
     }
     for i in 1..len {
-        if !(f[i].is_finite() && f[i] > f[i - 1]) {
+        if !(f[i].is_finite() && f[i] > f[i - 1] && f[i] <= MAX_SEPARATION_FACTOR) {
             return Err(ChemError::field(
                 format!("separation_factors[{i}]"),
                 format!(
-                    "{} must be finite and > {} (elements are least extracted first)",
-                    f[i],
-                    f[i - 1]
+                    "{} is outside the allowed range ({}, {MAX_SEPARATION_FACTOR:e}] (elements \
+                     are least extracted first; factors are relative to the first element)",
+                    shown(f[i]),
+                    shown(f[i - 1])
                 ),
             ));
         }
     }
     Ok((f.to_vec(), vec!["scenario".into(); len]))
+}
+
+/// A number as typed by a person: plain, or in scientific notation when very large or small.
+fn shown(x: f64) -> String {
+    if x != 0.0 && !(1e-4..1e6).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
 }
 
 fn parse_split(symbol: &str, elements: &[Element]) -> Result<usize, ChemError> {

@@ -1,7 +1,8 @@
 //! `reesim design`: stage numbers and flows of a two-product SX circuit for target purities.
 
 use crate::chem::{self, ChemError, DesignInput, FeedPhase};
-use crate::cli::{Format, print_stdout};
+use crate::cli::print_stdout;
+use crate::report::Format;
 use crate::{Error, Result};
 
 /// Arguments of `reesim design`. Every fraction is a mole fraction of total REE.
@@ -53,17 +54,7 @@ pub fn run(args: Args) -> Result<()> {
         extraction_amount: args.extraction_amount,
     };
     let design = chem::design(&input).map_err(flag_error)?;
-    let text = match args.format {
-        Format::Table => crate::report::design::to_table(&design),
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(&crate::report::design::to_json(&design))
-                .map_err(|e| Error::Internal(format!("cannot render JSON: {e}")))?;
-            s.push('\n');
-            s
-        }
-        Format::Csv => crate::report::design::to_csv(&design),
-    };
-    print_stdout(&text)
+    print_stdout(&crate::report::design::render(&design, args.format)?)
 }
 
 /// Turns a chem error into a CLI error that names the flag (`feed_fraction` -> `--feed-fraction`).

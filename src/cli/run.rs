@@ -1,8 +1,8 @@
 //! `reesim run`: simulate a scenario's base and variants and report on-spec output with CIs.
 
-use super::Format;
 use crate::Result;
 use crate::report;
+use crate::report::Format;
 use crate::scenario::{FieldPath, Override, Scenario, ScenarioSource};
 use crate::study::{self, RunOptions};
 use std::path::PathBuf;
@@ -10,8 +10,9 @@ use std::path::PathBuf;
 /// Seed, replications and threads: the flags of every simulating subcommand.
 #[derive(Debug, Clone, Copy, clap::Args)]
 pub struct SimArgs {
-    /// Root seed of every random stream (default: the scenario's `simulation.seed`).
-    #[arg(long)]
+    /// Root seed of every random stream, 0..=2^63-1 (default: the scenario's
+    /// `simulation.seed`).
+    #[arg(long, value_parser = super::flags::seed)]
     pub seed: Option<u64>,
     /// Replications per layout or grid point (default: the scenario's
     /// `simulation.replications`).

@@ -1,6 +1,7 @@
 //! `reesim sequence`: every order of binary SX splits for a feed and its target products,
 //! designed, verified and ranked.
 
+use super::flags;
 use crate::chem::Extractant;
 use crate::report::Format;
 use crate::scenario::ScenarioSource;
@@ -38,8 +39,9 @@ pub struct Args {
     /// Plant feed rate, t REO per year.
     #[arg(long, allow_negative_numbers = true)]
     pub feed_t_per_yr: f64,
-    /// Residence time per stage (both phases), minutes (docs/sources.md s3: 15-35).
-    #[arg(long, default_value_t = 25.0, allow_negative_numbers = true)]
+    /// Residence time per stage (both phases), e.g. "25 min" (a bare number is minutes;
+    /// docs/sources.md s3: 15-35 min).
+    #[arg(long, value_name = "DURATION", default_value = "25", value_parser = flags::minutes)]
     pub residence_min: f64,
     /// Ranking criterion.
     #[arg(long, value_enum, default_value_t = Rank::Stages)]
@@ -48,21 +50,30 @@ pub struct Args {
     /// per stage, dynamic restart) and report its on-spec REO output.
     #[arg(long)]
     pub simulate: bool,
-    /// Replications per sequence with --simulate.
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(2..=1000))]
-    pub reps: u32,
-    /// Root seed with --simulate (the same for every sequence: common random numbers).
-    #[arg(long, default_value_t = 42)]
-    pub seed: u64,
-    /// Simulated days per replication with --simulate.
-    #[arg(long, default_value_t = 365.0)]
-    pub horizon_d: f64,
+    /// Replications per sequence with --simulate [default: 3].
+    #[arg(long, requires = "simulate", value_parser = clap::value_parser!(u32).range(2..=1000))]
+    pub reps: Option<u32>,
+    /// Root seed with --simulate, the same for every sequence (common random numbers)
+    /// [default: 42].
+    #[arg(long, requires = "simulate", value_parser = flags::seed)]
+    pub seed: Option<u64>,
+    /// Simulated time per replication with --simulate, e.g. "365 d" or "1 yr" (a bare number
+    /// is days) [default: 365 d].
+    #[arg(long, value_name = "DURATION", requires = "simulate", value_parser = flags::days)]
+    pub horizon_d: Option<f64>,
+    /// Worker threads with --simulate (default: all cores). Results are identical at any
+    /// thread count.
+    #[arg(long, requires = "simulate", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
     /// Print the generated scenario of the sequence ranked first and stop (with --simulate).
     #[arg(long, hide = true)]
     pub print_scenario: bool,
     /// Output format: table, json, or csv (one row per sequence).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Also write sequence.json and sequence.csv into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// The ranking criterion as a flag value.
@@ -78,8 +89,14 @@ pub enum Rank {
     Throughput,
 }
 
+/// Longest `--horizon-d`, days: the scenario limit of 1e6 h.
+const MAX_HORIZON_D: f64 = 1e6 / 24.0;
+
 /// Runs `reesim sequence`.
 pub fn run(args: Args) -> Result<()> {
+    if let Some(dir) = &args.out {
+        crate::report::files::prepare_dir(dir)?;
+    }
     let request = request(&args)?;
     let problem = request.validate()?;
     let rank_by = match args.rank_by {
@@ -97,15 +114,31 @@ pub fn run(args: Args) -> Result<()> {
         ));
     }
     let sim = simulated(&args, &mut study)?;
+    if let Some(dir) = &args.out {
+        for format in [Format::Json, Format::Csv] {
+            let text = crate::report::sequence::render(&study, &sim, format)?;
+            let name = format!(
+                "sequence.{}",
+                if format == Format::Json {
+                    "json"
+                } else {
+                    "csv"
+                }
+            );
+            crate::report::files::write_text(&dir.join(name), &text)?;
+        }
+    }
     super::print_stdout(&crate::report::sequence::render(&study, &sim, args.format)?)
 }
 
 fn sim_options(args: &Args) -> SimulateOptions {
+    let defaults = SimulateOptions::default();
     SimulateOptions {
-        replications: args.reps,
-        seed: args.seed,
-        horizon_d: args.horizon_d,
-        ..Default::default()
+        replications: args.reps.unwrap_or(defaults.replications),
+        seed: args.seed.unwrap_or(defaults.seed),
+        horizon_d: args.horizon_d.unwrap_or(defaults.horizon_d),
+        threads: args.threads.map(usize::from),
+        ..defaults
     }
 }
 
@@ -120,13 +153,15 @@ fn simulated(args: &Args, study: &mut SequenceStudy) -> Result<Vec<Option<Throug
         }
         return Ok(Vec::new());
     }
-    if !(args.horizon_d.is_finite() && args.horizon_d > 14.0) {
+    let options = sim_options(args);
+    if !(options.horizon_d > 14.0 && options.horizon_d <= MAX_HORIZON_D) {
         return Err(Error::Input(format!(
-            "--horizon-d: {} must exceed the 14 d warm-up",
-            args.horizon_d
+            "--horizon-d: {} d is outside the allowed range (14, {MAX_HORIZON_D}] d: it must \
+             exceed the 14 d warm-up and stay within the scenario limit of 1e6 h",
+            options.horizon_d
         )));
     }
-    let sim = sequence::simulate(study, &sim_options(args))?;
+    let sim = sequence::simulate(study, &options)?;
     Ok(sequence::rank_by_throughput(study, sim))
 }
 

@@ -1,9 +1,9 @@
 //! `reesim tornado`: swing each `[uncertainty]` input alone between its 10th and 90th
 //! percentile and report how the headline difference moves (table, JSON, SVG).
 
-use super::Format;
 use super::run::SimArgs;
 use crate::report;
+use crate::report::Format;
 use crate::scenario::ScenarioSource;
 use crate::study::{RunOptions, tornado};
 use crate::{Error, Result};
@@ -16,7 +16,7 @@ pub struct Args {
     pub scenario: PathBuf,
     #[command(flatten)]
     pub sim: SimArgs,
-    /// Output format on standard output (table or json).
+    /// Output format on standard output: table, json, or csv (one row per input).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Also write tornado.json and tornado.svg into this directory.
@@ -26,11 +26,6 @@ pub struct Args {
 
 /// Runs `reesim tornado`.
 pub fn run(args: Args) -> Result<()> {
-    if args.format == Format::Csv {
-        return Err(Error::Input(
-            "tornado: --format csv is not offered; use table or json".into(),
-        ));
-    }
     let source = ScenarioSource::read(&args.scenario)?;
     let base = source.base()?;
     if base.uncertainty.is_empty() {
@@ -55,12 +50,8 @@ pub fn run(args: Args) -> Result<()> {
             path: dir.clone(),
             source,
         })?;
-        report::files::write_text(&dir.join("tornado.json"), &report::tornado::json(&t))?;
+        report::files::write_text(&dir.join("tornado.json"), &report::tornado::json(&t)?)?;
         report::files::write_text(&dir.join("tornado.svg"), &report::plots::tornado::svg(&t)?)?;
     }
-    let text = match args.format {
-        Format::Json => report::tornado::json(&t),
-        _ => report::tornado::table(&t),
-    };
-    super::print_stdout(&text)
+    super::print_stdout(&report::tornado::render(&t, args.format)?)
 }

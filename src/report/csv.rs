@@ -1,39 +1,62 @@
 //! CSV reports: the summary (one row per layout and figure) and the per-replication rows.
 
 use super::Exporter;
+use super::contract::{cell, csv_text};
 use crate::Result;
 use crate::study::StudyResult;
 
-/// One row per layout and figure: mean, ci95, sd, min, max, unit.
+/// One row per layout and figure: mean, ci95, sd, min, max, n, and for a variant its paired
+/// change against the base (difference, ratio, significance; empty cells for the base and for
+/// a figure the base lacks).
 pub struct SummaryCsvExporter;
 
 impl Exporter for SummaryCsvExporter {
     fn export(&self, study: &StudyResult) -> Result<String> {
-        let mut w = ::csv::Writer::from_writer(Vec::new());
-        let io = |e: ::csv::Error| crate::Error::Internal(format!("CSV encoding failed: {e}"));
-        w.write_record([
-            "layout", "figure", "unit", "mean", "ci95", "sd", "min", "max", "n",
-        ])
-        .map_err(io)?;
-        for layout in &study.layouts {
+        let header = [
+            "layout",
+            "figure",
+            "unit",
+            "mean",
+            "ci95",
+            "sd",
+            "min",
+            "max",
+            "n",
+            "difference",
+            "difference_ci95",
+            "ratio",
+            "ratio_ci95",
+            "significant",
+        ];
+        let mut rows = Vec::new();
+        for (i, layout) in study.layouts.iter().enumerate() {
+            let comparison = i.checked_sub(1).and_then(|v| study.comparisons.get(v));
             for s in &layout.summaries {
                 let st = s.stats;
-                let nums = [st.mean, st.ci95, st.sd, st.min, st.max].map(cell);
-                w.write_record([
-                    layout.name.as_str(),
-                    &s.name,
-                    &s.unit,
-                    &nums[0],
-                    &nums[1],
-                    &nums[2],
-                    &nums[3],
-                    &nums[4],
-                    &st.n.to_string(),
-                ])
-                .map_err(io)?;
+                let mut row = vec![layout.name.clone(), s.name.clone(), s.unit.clone()];
+                row.extend([st.mean, st.ci95, st.sd, st.min, st.max].map(cell));
+                row.push(st.n.to_string());
+                let change = comparison.and_then(|c| c.iter().find(|c| c.name == s.name));
+                row.extend(match change {
+                    Some(c) => {
+                        let d = c.paired.difference;
+                        let (r, rc) = c.paired.ratio.map_or((String::new(), String::new()), |r| {
+                            (cell(r.estimate), cell(r.ci95))
+                        });
+                        [
+                            cell(d.estimate),
+                            cell(d.ci95),
+                            r,
+                            rc,
+                            c.paired.significant.to_string(),
+                        ]
+                    }
+                    None => Default::default(),
+                });
+                rows.push(row);
             }
         }
-        finish(w)
+        csv_text(&header, &rows)
     }
 }
 
@@ -66,15 +89,6 @@ pub fn replications_csv(study: &StudyResult) -> Result<String> {
         }
     }
     finish(w)
-}
-
-/// A number cell; empty when not finite (never "NaN").
-fn cell(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x}")
-    } else {
-        String::new()
-    }
 }
 
 fn finish(w: ::csv::Writer<Vec<u8>>) -> Result<String> {

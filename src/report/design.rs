@@ -3,57 +3,185 @@
 //! Basis: every fraction, purity and yield is a mole fraction of total REE; flows are mol REE
 //! per mol REE fed.
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
+use super::Format;
+use super::contract::{VERSION, to_text};
+use crate::Result;
 use crate::chem::Design;
 
-/// The JSON contract of `reesim design`: the keys of the issue (`beta`, `feed_fraction`,
-/// `feed_phase`, `product_fraction_a`, `purification_a`, `purification_b`, `extraction_amount`,
+/// The design in `format`.
+pub fn render(d: &Design, format: Format) -> Result<String> {
+    match format {
+        Format::Table => Ok(to_table(d)),
+        Format::Json => to_text(&DesignDoc::of(d)),
+        Format::Csv => Ok(to_csv(d)),
+    }
+}
+
+/// The JSON contract of `reesim design`: the keys `beta`, `feed_fraction`, `feed_phase`,
+/// `product_fraction_a`, `purification_a`, `purification_b`, `extraction_amount`,
 /// `scrub_amount`, `extraction_ratio`, `scrub_ratio`, `min_extraction_amount`, `simplified`,
-/// `exact`) plus `basis`, `units`, `targets`, `min_scrub_amount`, `extraction_amount_rule` and
-/// `reesim_version`.
-pub fn to_json(d: &Design) -> Value {
-    let i = &d.input;
-    let e = &d.exact;
-    json!({
-        "beta": i.beta,
-        "feed_fraction": i.feed_fraction,
-        "feed_phase": i.feed_phase.name(),
-        "targets": { "purity_a": i.purity_a, "purity_b": i.purity_b },
-        "product_fraction_a": d.product_fraction_a,
-        "purification_a": d.purification_a,
-        "purification_b": d.purification_b,
-        "extraction_amount": d.extraction_amount,
-        "extraction_amount_rule": if d.extraction_amount_recommended { "sqrt(beta) rule" } else { "given" },
-        "scrub_amount": d.scrub_amount,
-        "extraction_ratio": d.extraction_ratio,
-        "scrub_ratio": d.scrub_ratio,
-        "min_extraction_amount": d.min_extraction_amount,
-        "min_scrub_amount": d.min_scrub_amount,
-        "simplified": { "n": d.simplified.0, "m": d.simplified.1 },
-        "exact": {
-            "n": e.n,
-            "m": e.m,
-            "purity_a": e.purity_a,
-            "purity_b": e.purity_b,
-            "yield_a": e.yield_a,
-            "yield_b": e.yield_b,
-        },
-        "basis": "mole fractions of total REE",
-        "units": {
-            "feed_fraction": "mol/mol REE",
-            "product_fraction_a": "mol/mol REE fed",
-            "purity": "mol/mol REE in product",
-            "yield": "mol/mol of the group fed",
-            "extraction_amount": "mol REE in organic per mol REE fed",
-            "scrub_amount": "mol REE in scrub aqueous per mol REE fed",
-            "extraction_ratio": "organic/aqueous REE flow",
-            "scrub_ratio": "organic/aqueous REE flow",
-            "n": "stages",
-            "m": "stages",
-        },
-        "reesim_version": env!("CARGO_PKG_VERSION"),
-    })
+/// `exact`, plus `basis`, `units`, `targets`, `min_scrub_amount`, `extraction_amount_rule` and
+/// `reesim_version`. Units are listed once in `units`.
+#[derive(Debug, Serialize)]
+pub struct DesignDoc {
+    /// Separation factor of A over B.
+    pub beta: f64,
+    /// A in the feed REE, mol/mol.
+    pub feed_fraction: f64,
+    /// "aqueous" or "organic".
+    pub feed_phase: &'static str,
+    /// Target purities.
+    pub targets: Targets,
+    /// A product per mol fed.
+    pub product_fraction_a: f64,
+    /// Purification factor of A.
+    pub purification_a: f64,
+    /// Purification factor of B.
+    pub purification_b: f64,
+    /// S, mol REE in organic per mol fed.
+    pub extraction_amount: f64,
+    /// "sqrt(beta) rule" or "given".
+    pub extraction_amount_rule: &'static str,
+    /// W, mol REE in scrub aqueous per mol fed.
+    pub scrub_amount: f64,
+    /// Organic/aqueous REE flow ratio in extraction.
+    pub extraction_ratio: f64,
+    /// Organic/aqueous REE flow ratio in scrub.
+    pub scrub_ratio: f64,
+    /// Minimum S for a sharp split.
+    pub min_extraction_amount: f64,
+    /// Minimum W for a sharp split.
+    pub min_scrub_amount: f64,
+    /// Simplified (optimistic) stage numbers.
+    pub simplified: Simplified,
+    /// The verified design.
+    pub exact: Exact,
+    /// Always "mole fractions of total REE".
+    pub basis: &'static str,
+    /// Unit of every key above.
+    pub units: Units,
+    /// The reesim version that wrote it.
+    pub reesim_version: &'static str,
+}
+
+/// Target purities of the two products.
+#[derive(Debug, Serialize)]
+pub struct Targets {
+    /// A (organic) product, mol/mol.
+    pub purity_a: f64,
+    /// B (raffinate) product, mol/mol.
+    pub purity_b: f64,
+}
+
+/// Simplified stage numbers (fractional).
+#[derive(Debug, Serialize)]
+pub struct Simplified {
+    /// Extraction stages.
+    pub n: f64,
+    /// Scrub stages.
+    pub m: f64,
+}
+
+/// The smallest n + m whose stage-by-stage solve meets both targets.
+#[derive(Debug, Serialize)]
+pub struct Exact {
+    /// Extraction stages.
+    pub n: usize,
+    /// Scrub stages.
+    pub m: usize,
+    /// Solved purity of A.
+    pub purity_a: f64,
+    /// Solved purity of B.
+    pub purity_b: f64,
+    /// Solved yield of A.
+    pub yield_a: f64,
+    /// Solved yield of B.
+    pub yield_b: f64,
+}
+
+/// The unit of each key of [`DesignDoc`].
+#[derive(Debug, Serialize)]
+pub struct Units {
+    /// Of `feed_fraction`.
+    pub feed_fraction: &'static str,
+    /// Of `product_fraction_a`.
+    pub product_fraction_a: &'static str,
+    /// Of purities.
+    pub purity: &'static str,
+    /// Of yields.
+    #[serde(rename = "yield")]
+    pub yield_: &'static str,
+    /// Of `extraction_amount`.
+    pub extraction_amount: &'static str,
+    /// Of `scrub_amount`.
+    pub scrub_amount: &'static str,
+    /// Of `extraction_ratio`.
+    pub extraction_ratio: &'static str,
+    /// Of `scrub_ratio`.
+    pub scrub_ratio: &'static str,
+    /// Of `n`.
+    pub n: &'static str,
+    /// Of `m`.
+    pub m: &'static str,
+}
+
+impl DesignDoc {
+    /// The document of a design.
+    pub fn of(d: &Design) -> DesignDoc {
+        let i = &d.input;
+        let e = &d.exact;
+        DesignDoc {
+            beta: i.beta,
+            feed_fraction: i.feed_fraction,
+            feed_phase: i.feed_phase.name(),
+            targets: Targets {
+                purity_a: i.purity_a,
+                purity_b: i.purity_b,
+            },
+            product_fraction_a: d.product_fraction_a,
+            purification_a: d.purification_a,
+            purification_b: d.purification_b,
+            extraction_amount: d.extraction_amount,
+            extraction_amount_rule: if d.extraction_amount_recommended {
+                "sqrt(beta) rule"
+            } else {
+                "given"
+            },
+            scrub_amount: d.scrub_amount,
+            extraction_ratio: d.extraction_ratio,
+            scrub_ratio: d.scrub_ratio,
+            min_extraction_amount: d.min_extraction_amount,
+            min_scrub_amount: d.min_scrub_amount,
+            simplified: Simplified {
+                n: d.simplified.0,
+                m: d.simplified.1,
+            },
+            exact: Exact {
+                n: e.n,
+                m: e.m,
+                purity_a: e.purity_a,
+                purity_b: e.purity_b,
+                yield_a: e.yield_a,
+                yield_b: e.yield_b,
+            },
+            basis: "mole fractions of total REE",
+            units: Units {
+                feed_fraction: "mol/mol REE",
+                product_fraction_a: "mol/mol REE fed",
+                purity: "mol/mol REE in product",
+                yield_: "mol/mol of the group fed",
+                extraction_amount: "mol REE in organic per mol REE fed",
+                scrub_amount: "mol REE in scrub aqueous per mol REE fed",
+                extraction_ratio: "organic/aqueous REE flow",
+                scrub_ratio: "organic/aqueous REE flow",
+                n: "stages",
+                m: "stages",
+            },
+            reesim_version: VERSION,
+        }
+    }
 }
 
 /// One header line and one row of the main figures, comma separated.

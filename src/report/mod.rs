@@ -3,6 +3,7 @@
 
 pub mod allocate;
 pub mod cascade;
+pub mod check;
 pub mod contract;
 pub mod csv;
 pub mod design;

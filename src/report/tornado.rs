@@ -1,9 +1,11 @@
 //! The tornado's table and JSON: each uncertain input's 10th and 90th percentile and the swing
 //! of the headline difference they cause, widest first.
 
-use crate::report::num;
-use crate::study::tornado::Tornado;
-use serde_json::json;
+use super::contract::{VERSION, cell, csv_text, finite, to_text};
+use super::{Format, num};
+use crate::Result;
+use crate::study::tornado::{PERCENTILES, Tornado};
+use serde::Serialize;
 use std::fmt::Write;
 
 /// Aligned text: one row per input.
@@ -58,32 +60,116 @@ pub fn table(t: &Tornado) -> String {
     out
 }
 
-/// The JSON contract: `inputs[k]` with `key`, `low`, `high`, `swing_low`, `swing_high`.
-pub fn json(t: &Tornado) -> String {
-    let inputs: Vec<_> = t
+/// The tornado in `format`: table, JSON, or CSV (one row per input).
+pub fn render(t: &Tornado, format: Format) -> Result<String> {
+    match format {
+        Format::Table => Ok(table(t)),
+        Format::Json => json(t),
+        Format::Csv => csv(t),
+    }
+}
+
+/// The JSON contract of `reesim tornado`: `inputs[k]` with `key`, `low`, `high`,
+/// `swing_low`, `swing_high`.
+#[derive(Debug, Serialize)]
+pub struct TornadoDoc<'a> {
+    /// The reesim version that wrote it.
+    pub reesim_version: &'static str,
+    /// Scenario name.
+    pub scenario: &'a str,
+    /// Root seed.
+    pub seed: u64,
+    /// Replications per study.
+    pub replications: u32,
+    /// The headline difference and its value with every input at its median.
+    pub headline: Headline<'a>,
+    /// The two percentiles each input swings between.
+    pub percentiles: [f64; 2],
+    /// One entry per input, widest swing first.
+    pub inputs: Vec<InputDoc<'a>>,
+}
+
+/// What the tornado measures.
+#[derive(Debug, Serialize)]
+pub struct Headline<'a> {
+    /// The figure, e.g. "npv: best variant minus base".
+    pub what: &'a str,
+    /// Its unit.
+    pub unit: &'a str,
+    /// Its value with every input at its median.
+    pub at_medians: Option<f64>,
+}
+
+/// One input's percentiles and the swings they cause.
+#[derive(Debug, Serialize)]
+pub struct InputDoc<'a> {
+    /// Scenario key.
+    pub key: &'a str,
+    /// Its value at the low percentile.
+    pub low: f64,
+    /// Its value at the high percentile.
+    pub high: f64,
+    /// Unit of `low` and `high`.
+    pub unit: &'a str,
+    /// Headline change with the input at `low`, in the headline's unit.
+    pub swing_low: Option<f64>,
+    /// Headline change with the input at `high`.
+    pub swing_high: Option<f64>,
+}
+
+impl<'a> TornadoDoc<'a> {
+    /// The document of a tornado.
+    pub fn of(t: &'a Tornado) -> TornadoDoc<'a> {
+        TornadoDoc {
+            reesim_version: VERSION,
+            scenario: &t.scenario,
+            seed: t.seed,
+            replications: t.replications,
+            headline: Headline {
+                what: &t.headline,
+                unit: &t.unit,
+                at_medians: finite(t.at_medians),
+            },
+            percentiles: [PERCENTILES.0, PERCENTILES.1],
+            inputs: t
+                .inputs
+                .iter()
+                .map(|i| InputDoc {
+                    key: &i.key,
+                    low: i.low,
+                    high: i.high,
+                    unit: &i.unit,
+                    swing_low: finite(i.swing_low),
+                    swing_high: finite(i.swing_high),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The JSON text of a tornado.
+pub fn json(t: &Tornado) -> Result<String> {
+    to_text(&TornadoDoc::of(t))
+}
+
+/// One row per input, widest swing first.
+pub fn csv(t: &Tornado) -> Result<String> {
+    let swing_low = format!("swing_low [{}]", t.unit);
+    let swing_high = format!("swing_high [{}]", t.unit);
+    let header = ["input", "unit", "low", "high", &swing_low, &swing_high];
+    let rows: Vec<Vec<String>> = t
         .inputs
         .iter()
         .map(|i| {
-            json!({
-                "key": i.key,
-                "low": i.low,
-                "high": i.high,
-                "unit": i.unit,
-                "swing_low": i.swing_low,
-                "swing_high": i.swing_high,
-            })
+            vec![
+                i.key.clone(),
+                i.unit.clone(),
+                cell(i.low),
+                cell(i.high),
+                cell(i.swing_low),
+                cell(i.swing_high),
+            ]
         })
         .collect();
-    let value = json!({
-        "reesim_version": env!("CARGO_PKG_VERSION"),
-        "scenario": t.scenario,
-        "seed": t.seed,
-        "replications": t.replications,
-        "headline": { "what": t.headline, "unit": t.unit, "at_medians": t.at_medians },
-        "percentiles": [crate::study::tornado::PERCENTILES.0, crate::study::tornado::PERCENTILES.1],
-        "inputs": inputs,
-    });
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
-    text.push('\n');
-    text
+    csv_text(&header, &rows)
 }

@@ -169,6 +169,11 @@ pub struct Origin {
 }
 
 impl Scenario {
+    /// The file the scenario was read from, when it came from one.
+    pub fn file(&self) -> Option<&str> {
+        self.origin.as_ref().map(|o| o.source.file())
+    }
+
     /// The scenario with uncertain input k set to `values[k]` (in its unit): a realisation,
     /// with no uncertainty left.
     pub fn with_inputs(&self, values: &[f64]) -> crate::Result<Scenario> {
@@ -256,10 +261,11 @@ impl ScenarioSource {
         }
         drop(doc);
         let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            let position = e.span().map(|s| locate::line_column(&text, s.start));
             ScenarioErrors(vec![ScenarioError {
                 file: file.to_string(),
                 path: FieldPath::default(),
-                position: None,
+                position,
                 message: format!("invalid TOML: {}", e.message().trim()),
             }])
         })?;

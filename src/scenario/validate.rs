@@ -328,6 +328,10 @@ fn circuit(raw: &RawCircuit, path: &FieldPath, ck: &mut Checker) -> Circuit {
         None if separation.is_some() => Restart::Dynamic,
         None | Some(RawRestart::None) => Restart::None,
         Some(RawRestart::Fixed(d)) => Restart::Fixed(d.hours()),
+        // A separation that failed its own checks already has an error; say nothing more.
+        Some(RawRestart::Dynamic) if separation.is_none() && raw.separation.is_some() => {
+            Restart::None
+        }
         Some(RawRestart::Dynamic) if separation.is_none() => {
             ck.fail(path.key("restart"), "\"dynamic\" needs the circuit's [circuit.separation] to model the cascade; give a duration or \"none\"".into());
             Restart::None

@@ -184,7 +184,8 @@ fn solve_all(scenario: &Scenario) -> Result<Vec<Option<CascadeSolution>>> {
                 .map(|sep| {
                     sep.solve().map_err(|e| {
                         crate::Error::Input(format!(
-                            "circuit \"{}\": the cascade cannot be solved: {e}",
+                            "{}circuit.{}.separation: the cascade cannot be solved: {e}",
+                            scenario.file().map_or(String::new(), |f| format!("{f}: ")),
                             c.name
                         ))
                     })

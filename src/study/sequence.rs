@@ -665,6 +665,8 @@ pub struct SimulateOptions {
     /// so a train of n + m stages stops every `stage_hours_per_failure / (n + m)` hours on
     /// average (ASSUMPTION: no public SX MTBF).
     pub stage_hours_per_failure: f64,
+    /// Worker threads (default: all cores); results are identical at any count.
+    pub threads: Option<usize>,
 }
 
 impl Default for SimulateOptions {
@@ -674,6 +676,7 @@ impl Default for SimulateOptions {
             seed: 42,
             horizon_d: 365.0,
             stage_hours_per_failure: 12_000.0,
+            threads: None,
         }
     }
 }
@@ -797,6 +800,7 @@ pub fn simulate(study: &SequenceStudy, o: &SimulateOptions) -> Result<Vec<Option
         let options = super::RunOptions {
             seed: Some(o.seed),
             replications: Some(o.replications),
+            threads: o.threads,
             ..Default::default()
         };
         let result = super::run(&scenario, &[], options)?;
