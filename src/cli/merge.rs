@@ -1,5 +1,6 @@
 //! `reesim merge`: join shard outputs of `reesim sweep --shard` into exactly the file one run
-//! would have written.
+//! would have written. Refuses shards of different sweeps (provenance), a shard given twice and
+//! an incomplete set (naming the missing points).
 
 use crate::Result;
 use crate::experiment;
@@ -10,7 +11,8 @@ use std::path::PathBuf;
 pub struct Args {
     /// The merged file to write (`.csv` or `.jsonl`, same format as the shards).
     pub out: PathBuf,
-    /// Shard files written by `reesim sweep --shard K/N --out ...`.
+    /// Shard files written by `reesim sweep --shard K/N --out ...` (each with its
+    /// `.provenance.json` sidecar next to it).
     #[arg(required = true)]
     pub shards: Vec<PathBuf>,
 }

@@ -2,7 +2,7 @@
 //! in parallel, one row per point; `--shard K/N` runs one interleaved slice for a cluster.
 
 use crate::experiment::{
-    self, Grid, GridPoint, OutputFormat, SetSpec, Shard, SweepOutput, SweepRow,
+    self, Grid, GridPoint, OutputFormat, Provenance, SetSpec, Shard, SweepOutput, SweepRow,
 };
 use crate::scenario::{FieldPath, Override, Scenario, ScenarioSource};
 use crate::study;
@@ -22,11 +22,13 @@ pub struct Args {
     /// Run only the K-th of N interleaved slices of the grid (1-based), e.g. `--shard 3/16`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<Shard>,
-    /// Output file: `.csv` or `.jsonl`; written atomically after every few points. Without it
-    /// the CSV rows are printed.
+    /// Output file: `.csv` or `.jsonl`; written atomically after every few points, locked
+    /// (`FILE.lock`) while the sweep runs, its provenance in `FILE.provenance.json`. Without
+    /// it the CSV rows are printed.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Keep the points already in --out and run only the missing ones.
+    /// Keep the points already in --out and run only the missing ones; refused when the file's
+    /// provenance (scenario, grid, seed, replications, shard, version) is not this run's.
     #[arg(long, requires = "out")]
     pub resume: bool,
     /// Also write one SVG per headline figure against the swept value into this directory
@@ -39,26 +41,35 @@ pub struct Args {
 
 /// Runs `reesim sweep`.
 pub fn run(args: Args) -> Result<()> {
-    let source = ScenarioSource::read(&args.scenario)?;
+    let bytes = std::fs::read(&args.scenario).map_err(|source| Error::Io {
+        path: args.scenario.clone(),
+        source,
+    })?;
+    let text = String::from_utf8(bytes.clone()).map_err(|e| Error::Io {
+        path: args.scenario.clone(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+    })?;
+    let source = ScenarioSource::from_text(&args.scenario.display().to_string(), text)?;
     let grid = grid(&args, &source)?;
-    let points = grid.shard_points(args.shard.unwrap_or(Shard::ALL));
+    let shard = args.shard.unwrap_or(Shard::ALL);
+    let points = grid.shard_points(shard);
     let scenarios: Vec<Scenario> = points
         .iter()
         .map(|p| point_scenario(&source, p))
         .collect::<Result<_>>()?;
-    let temp = tempfile::Builder::new()
-        .suffix(".csv")
-        .tempfile()
-        .map_err(|e| Error::Internal(e.to_string()))?;
+    let provenance = provenance(&args, &source, &grid, &bytes, shard)?;
+    // Without --out the rows go through a file in a private directory (removed afterwards).
+    let temp = tempfile::tempdir().map_err(|e| Error::Internal(e.to_string()))?;
     let path = args
         .out
         .clone()
-        .unwrap_or_else(|| temp.path().to_path_buf());
+        .unwrap_or_else(|| temp.path().join("sweep.csv"));
     let out = SweepOutput {
         path: &path,
         format: OutputFormat::from_path(&path)?,
         resume: args.resume,
         chunk: 4,
+        provenance: &provenance,
     };
     let threads = args.sim.threads();
     let x = match &args.plots {
@@ -97,6 +108,29 @@ pub fn run(args: Args) -> Result<()> {
         super::print_stdout(&text)?;
     }
     Ok(())
+}
+
+/// The run's provenance: the scenario file's digest, the grid, and the seed and replications
+/// (`--seed` / `--reps`, else the base scenario's, or grid point 0's when the base alone does
+/// not validate), the same for every shard.
+fn provenance(
+    args: &Args,
+    source: &ScenarioSource,
+    grid: &Grid,
+    bytes: &[u8],
+    shard: Shard,
+) -> Result<Provenance> {
+    let (seed, reps) = match (args.sim.seed, args.sim.reps) {
+        (Some(seed), Some(reps)) => (seed, reps),
+        (seed, reps) => {
+            let base = match source.base() {
+                Ok(base) => base,
+                Err(_) => point_scenario(source, &grid.point(0))?,
+            };
+            (seed.unwrap_or(base.seed), reps.unwrap_or(base.replications))
+        }
+    };
+    Ok(Provenance::new(bytes, grid, seed, u64::from(reps), shard))
 }
 
 /// The grid from `--set`, or else from the file's `[sweep]` table.
@@ -140,13 +174,7 @@ fn point_scenario(source: &ScenarioSource, point: &GridPoint) -> Result<Scenario
             origin: FieldPath::default().key("sweep").key(key),
         })
         .collect();
-    let label = point
-        .assignments
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    Ok(source.with_overrides(Some(&label), &overrides)?)
+    Ok(source.with_overrides(Some(&point.label()), &overrides)?)
 }
 
 /// A `--set` value as TOML: `4` is an integer, `2.5` a float, `true` a boolean, anything else

@@ -12,7 +12,8 @@
 //! [`mser`] (MSER-5 warm-up), [`precision`] (replicate until a relative half-width),
 //! [`sweep`] (grids and shards), [`output`] (row format), [`merge`] (shard outputs),
 //! [`atomic`] (atomic file writes), [`resume`] (checkpointed sweep runs and `--resume`),
-//! [`progress`] (terminal-only progress bar).
+//! [`provenance`] (what produced a sweep file: its sidecar), [`lock`] (one writer per output
+//! file), [`progress`] (terminal-only progress bar).
 //!
 //! ```
 //! use reesim::experiment::{Figure, run_replications, summarize_figures};
@@ -24,12 +25,14 @@
 //! ```
 
 pub mod atomic;
+pub mod lock;
 pub mod merge;
 pub mod mser;
 pub mod output;
 pub mod paired;
 pub mod precision;
 pub mod progress;
+pub mod provenance;
 pub mod replicate;
 pub mod resume;
 pub mod stats;
@@ -37,6 +40,7 @@ pub mod sweep;
 pub mod tdist;
 
 pub use atomic::write_atomic;
+pub use lock::OutputLock;
 pub use merge::{merge_files, merge_outputs};
 pub use mser::{Truncation, WarmupReport, mser5, mser5_replications};
 pub use output::{Output, OutputFormat, RowFigure, SweepRow};
@@ -45,6 +49,7 @@ pub use paired::{
 };
 pub use precision::{PrecisionConfig, PrecisionOutcome, StopReason, run_until_precision};
 pub use progress::Progress;
+pub use provenance::Provenance;
 pub use replicate::{map_ordered, run_replications, with_threads};
 pub use resume::{SweepOutput, done_points, pending, run_points};
 pub use stats::{Figure, FigureSummary, Summary, summarize_figures};

@@ -12,6 +12,12 @@
 //! An [`Output`] keeps every row as the exact bytes it was written or read as, so that merging
 //! shards or resuming re-emits rows byte for byte: the file a sharded or resumed sweep ends
 //! with is exactly the one a single uninterrupted run writes.
+//!
+//! A file with no row yet (an empty shard, a sweep before its first checkpoint) is empty for
+//! JSON lines and, for CSV, holds the header of the columns known without a row:
+//! `point,replications,<swept keys...>` (see [`Output::set_columns`]); the first row's full
+//! header replaces it. What produced a file is in its sidecar (see
+//! [`provenance`](super::provenance)), not in the file.
 
 use super::atomic::write_atomic;
 use super::stats::FigureSummary;
@@ -246,8 +252,21 @@ impl Output {
         }
     }
 
+    /// For CSV without a header yet: the header of the columns known before any row,
+    /// `point,replications,<keys...>`, so that a file with no row still has a header line. The
+    /// first row's header (with its figure columns) replaces it. No effect for JSON lines.
+    pub fn set_columns<S: AsRef<str>>(&mut self, keys: &[S]) -> Result<()> {
+        if self.format == OutputFormat::Csv && self.header.is_none() {
+            let fixed = ["point".to_string(), "replications".to_string()];
+            let keys = keys.iter().map(|k| k.as_ref().to_string());
+            self.header = Some(csv_record(fixed.into_iter().chain(keys))?);
+        }
+        Ok(())
+    }
+
     /// Moves every row of `other` into `self` (same format, same header); a point present in
-    /// both must have identical bytes.
+    /// both must have identical bytes. The header of an `other` without rows counts only when
+    /// `self` has no header yet.
     pub fn absorb(&mut self, other: Output) -> Result<()> {
         if other.format != self.format {
             return Err(Error::Input(
@@ -255,7 +274,9 @@ impl Output {
             ));
         }
         if let Some(h) = other.header {
-            self.set_header(h)?;
+            if !other.rows.is_empty() || self.header.is_none() {
+                self.set_header(h)?;
+            }
         }
         other
             .rows
@@ -263,15 +284,16 @@ impl Output {
             .try_for_each(|(p, text)| self.put(p, text))
     }
 
+    /// Sets the CSV header; before the first row any header is replaced (a header-only file's
+    /// header lacks the figure columns), afterwards it must not change.
     fn set_header(&mut self, header: String) -> Result<()> {
         match &self.header {
-            Some(h) if *h != header => Err(Error::Input(format!(
+            Some(h) if *h != header && !self.rows.is_empty() => Err(Error::Input(format!(
                 "outputs of different sweeps: header {:?} differs from {:?}",
                 header.trim_end(),
                 h.trim_end()
             ))),
-            Some(_) => Ok(()),
-            None => {
+            _ => {
                 self.header = Some(header);
                 Ok(())
             }

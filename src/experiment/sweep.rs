@@ -12,25 +12,30 @@
 //! ```text
 //! # Slurm job array: 16 shards, one task each
 //! #SBATCH --array=1-16
-//! reesim sweep plant.toml --set circuit.PrNd.trains=1,2,4,8 \
+//! reesim sweep scenarios/ndpr-parallel-trains.toml --set circuit.PrNd.trains=1,2,4,8 \
+//!     --set feed.tank_capacity=4,8,24 \
 //!     --shard ${SLURM_ARRAY_TASK_ID}/16 --out shard-${SLURM_ARRAY_TASK_ID}.csv
 //! # afterwards (e.g. a job with --dependency=afterok:<array job id>):
 //! reesim merge sweep.csv shard-*.csv
 //!
 //! # GNU parallel on one or several machines
-//! parallel reesim sweep plant.toml --set circuit.PrNd.trains=1,2,4,8 \
+//! parallel reesim sweep scenarios/ndpr-parallel-trains.toml --set circuit.PrNd.trains=1,2,4,8 \
 //!     --shard {}/8 --out shard-{}.csv ::: $(seq 1 8)
 //! reesim merge sweep.csv shard-*.csv
 //! ```
 //!
-//! A re-run of a shard with `--resume` skips the points its file already holds.
+//! A re-run of a shard with `--resume` skips the points its file already holds. Every file
+//! carries its [`provenance`](super::provenance) (scenario digest, grid, seed, replications,
+//! shard, version): `--resume` and `merge` refuse files of another sweep, and `merge` names the
+//! points missing from an incomplete set of shards.
 
 use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
 /// One `--set key=v1,v2,...` spec: a scenario key (dotted path) and the values it takes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SetSpec {
     /// Dotted scenario path, e.g. `circuit.PrNd.trains`.
     pub key: String,
@@ -60,6 +65,13 @@ impl FromStr for SetSpec {
     }
 }
 
+impl fmt::Display for SetSpec {
+    /// The spec as `--set` takes it: `key=v1,v2,...`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={}", self.key, self.values.join(","))
+    }
+}
+
 /// One grid point: its index and the value of every swept key, in the specs' order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GridPoint {
@@ -67,6 +79,17 @@ pub struct GridPoint {
     pub index: u64,
     /// `(key, value)` pairs, in the order of the specs.
     pub assignments: Vec<(String, String)>,
+}
+
+impl GridPoint {
+    /// The assignments as text, e.g. `circuit.PrNd.trains=4, feed.tank_capacity=8`.
+    pub fn label(&self) -> String {
+        self.assignments
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// The Cartesian grid of several [`SetSpec`]s.
@@ -94,6 +117,11 @@ impl Grid {
                 .map(|s| s.as_ref().parse())
                 .collect::<Result<_>>()?,
         )
+    }
+
+    /// The specs, in order (the first varies slowest).
+    pub fn specs(&self) -> &[SetSpec] {
+        &self.specs
     }
 
     /// The swept keys, in order.
@@ -161,8 +189,12 @@ impl Shard {
 impl FromStr for Shard {
     type Err = Error;
 
+    /// `K/N` with `1 <= K <= N`, or `all` (the whole grid, as [`Shard`] displays `1/1`).
     fn from_str(s: &str) -> Result<Shard> {
         let bad = || Error::Input(format!("--shard {s:?}: expected K/N with 1 <= K <= N"));
+        if s.trim() == "all" {
+            return Ok(Shard::ALL);
+        }
         let (k, n) = s.split_once('/').ok_or_else(bad)?;
         let k: u64 = k.trim().parse().map_err(|_| bad())?;
         let n: u64 = n.trim().parse().map_err(|_| bad())?;
@@ -174,7 +206,12 @@ impl FromStr for Shard {
 }
 
 impl fmt::Display for Shard {
+    /// `K/N`, or `all` for the whole grid (`1/1`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.k, self.n)
+        if self.n == 1 {
+            f.write_str("all")
+        } else {
+            write!(f, "{}/{}", self.k, self.n)
+        }
     }
 }

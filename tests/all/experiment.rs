@@ -360,13 +360,20 @@ fn point_row(p: &GridPoint) -> SweepRow {
     SweepRow::new(p, &summarize_figures(&reps).unwrap())
 }
 
-fn sweep_to(path: &Path, points: &[GridPoint], resume: bool) -> Output {
+/// The provenance of a synthetic sweep of `grid` (or its `shard`).
+fn synthetic_provenance(grid: &Grid, shard: Shard) -> Provenance {
+    Provenance::new(b"synthetic scenario", grid, 0, 6, shard)
+}
+
+/// Runs `points` of the sweep `provenance` names into `path`.
+fn sweep_to(path: &Path, points: &[GridPoint], provenance: &Provenance, resume: bool) -> Output {
     let format = OutputFormat::from_path(path).unwrap();
     let out = SweepOutput {
         path,
         format,
         resume,
         chunk: 3,
+        provenance,
     };
     run_points(points, Some(2), out, |p| Ok(point_row(p))).unwrap()
 }
@@ -377,11 +384,22 @@ fn four_shards_merged_equal_one_run_byte_for_byte() {
     let grid = Grid::parse(&["a=1,2.5,3", "b=x,y z,\"q\",w"]).unwrap();
     for ext in ["csv", "jsonl"] {
         let single = dir.path().join(format!("one.{ext}"));
-        sweep_to(&single, &grid.points(), false);
+        sweep_to(
+            &single,
+            &grid.points(),
+            &synthetic_provenance(&grid, Shard::ALL),
+            false,
+        );
         let shard_paths: Vec<_> = (1..=4)
             .map(|k| {
                 let path = dir.path().join(format!("shard{k}.{ext}"));
-                sweep_to(&path, &grid.shard_points(Shard { k, n: 4 }), false);
+                let shard = Shard { k, n: 4 };
+                sweep_to(
+                    &path,
+                    &grid.shard_points(shard),
+                    &synthetic_provenance(&grid, shard),
+                    false,
+                );
                 path
             })
             .collect();
@@ -390,6 +408,11 @@ fn four_shards_merged_equal_one_run_byte_for_byte() {
         merge_files(&merged, &reversed).unwrap();
         let expect = std::fs::read(&single).unwrap();
         assert_eq!(std::fs::read(&merged).unwrap(), expect, "{ext}");
+        assert_eq!(
+            std::fs::read(provenance::sidecar_path(&merged)).unwrap(),
+            std::fs::read(provenance::sidecar_path(&single)).unwrap(),
+            "{ext}: a merge has the provenance of one unsharded run"
+        );
         assert_eq!(
             std::fs::read_to_string(&single).unwrap().lines().count(),
             12 + usize::from(ext == "csv")
@@ -450,10 +473,16 @@ fn resume_skips_done_points_and_ends_with_the_single_run_file() {
     let grid = Grid::parse(&["a=1,2,3", "b=u,v,w,x"]).unwrap();
     for ext in ["csv", "jsonl"] {
         let full = dir.path().join(format!("full.{ext}"));
-        sweep_to(&full, &grid.points(), false);
+        let all = synthetic_provenance(&grid, Shard::ALL);
+        sweep_to(&full, &grid.points(), &all, false);
         // An "interrupted" sweep: only the points of shard 1/3 made it to the file.
         let partial = dir.path().join(format!("partial.{ext}"));
-        sweep_to(&partial, &grid.shard_points(Shard { k: 1, n: 3 }), false);
+        sweep_to(
+            &partial,
+            &grid.shard_points(Shard { k: 1, n: 3 }),
+            &all,
+            false,
+        );
         let format = OutputFormat::from_path(&partial).unwrap();
         let done = done_points(&partial, format).unwrap();
         assert_eq!(done, BTreeSet::from([0, 3, 6, 9]));
@@ -463,6 +492,7 @@ fn resume_skips_done_points_and_ends_with_the_single_run_file() {
             format,
             resume: true,
             chunk: 5,
+            provenance: &all,
         };
         run_points(&grid.points(), Some(2), out, |p| {
             assert!(!done.contains(&p.index), "point {} ran again", p.index);

@@ -15,6 +15,7 @@ mod restart;
 mod scenario;
 mod scenarios;
 mod sequence;
+mod sweep;
 mod uncertainty;
 
 use std::path::PathBuf;
