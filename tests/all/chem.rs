@@ -756,7 +756,15 @@ fn random_cascades_converge_nearly_always() {
 #[test]
 fn cascade_report_json_contract() {
     let sol = solve_balanced(&binary(1.55, 0.75, FeedPhase::Aqueous, 25, 29, 4.09));
-    let v = reesim::report::cascade::to_json("PrNd", &sol);
+    let circuits = [reesim::report::cascade::SolvedCircuit {
+        name: "PrNd".into(),
+        solution: sol.clone(),
+        dynamic: None,
+    }];
+    let text =
+        reesim::report::cascade::render("s", &circuits, reesim::report::Format::Json).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let v = &doc["circuits"][0];
     assert_eq!(v["name"], "PrNd");
     for key in [
         "purity_a",
