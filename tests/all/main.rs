@@ -4,6 +4,7 @@ mod allocate;
 mod analytic;
 mod chem;
 mod cli;
+mod contracts;
 mod dynamic;
 mod economics;
 mod experiment;
