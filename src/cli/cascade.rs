@@ -39,12 +39,12 @@ pub struct Args {
     /// With --dynamic: a product without a sales spec is on-spec when its impurity is within
     /// this fraction of the steady-state impurity [default: 0.01, as the plant's restart
     /// curves use].
-    #[arg(long, value_name = "FRACTION", requires = "dynamic", value_parser = flags::non_negative)]
+    #[arg(long, value_name = "FRACTION", requires = "dynamic", value_parser = flags::non_negative, allow_negative_numbers = true)]
     pub impurity_tolerance: Option<f64>,
     /// With --dynamic and --stop: aqueous exchange between neighbouring stages during the
     /// stop, fraction of the running aqueous flow (ASSUMPTION; 0 = ideal stop) [default: 0.1,
     /// as the plant's restart curves use].
-    #[arg(long, value_name = "FRACTION", requires = "stop", value_parser = flags::non_negative)]
+    #[arg(long, value_name = "FRACTION", requires = "stop", value_parser = flags::non_negative, allow_negative_numbers = true)]
     pub stop_exchange: Option<f64>,
 }
 

@@ -4,6 +4,7 @@
 use crate::experiment::{
     self, Grid, GridPoint, OutputFormat, Provenance, SetSpec, Shard, SweepOutput, SweepRow,
 };
+use crate::report::Format;
 use crate::scenario::{FieldPath, Override, Scenario, ScenarioSource};
 use crate::study;
 use crate::study::products::ProductFlows;
@@ -35,6 +36,10 @@ pub struct Args {
     /// (a whole grid of one numeric key; not with --shard or --resume).
     #[arg(long, value_name = "DIR", conflicts_with_all = ["shard", "resume"])]
     pub plots: Option<PathBuf>,
+    /// Format of the rows on standard output without --out: csv (the file format), json (one
+    /// object per line, as a .jsonl file), or table (headline figures, mean +- 95 % CI).
+    #[arg(long, value_enum, default_value_t = Format::Csv, conflicts_with = "out")]
+    pub format: Format,
     #[command(flatten)]
     pub sim: super::run::SimArgs,
 }
@@ -60,10 +65,14 @@ pub fn run(args: Args) -> Result<()> {
     let provenance = provenance(&args, &source, &grid, &bytes, shard)?;
     // Without --out the rows go through a file in a private directory (removed afterwards).
     let temp = tempfile::tempdir().map_err(|e| Error::Internal(e.to_string()))?;
-    let path = args
-        .out
-        .clone()
-        .unwrap_or_else(|| temp.path().join("sweep.csv"));
+    let path = args.out.clone().unwrap_or_else(|| {
+        let extension = if args.format == Format::Json {
+            "jsonl"
+        } else {
+            "csv"
+        };
+        temp.path().join(format!("sweep.{extension}"))
+    });
     let out = SweepOutput {
         path: &path,
         format: OutputFormat::from_path(&path)?,
@@ -96,18 +105,26 @@ pub fn run(args: Args) -> Result<()> {
     })?;
     if let (Some(dir), Some(x)) = (&args.plots, x) {
         let mut rows = rows
-            .into_inner()
-            .map_err(|_| Error::Internal("sweep rows lock poisoned".into()))?;
+            .lock()
+            .map_err(|_| Error::Internal("sweep rows lock poisoned".into()))?
+            .clone();
         rows.sort_by_key(|r| r.point);
         let flows = ProductFlows::of(&scenarios[0])?;
         write_plots(dir, &flows, grid.keys()[0], &x, &rows)?;
     }
-    if args.out.is_none() {
-        let text =
-            String::from_utf8(output.to_bytes()).map_err(|e| Error::Internal(e.to_string()))?;
-        super::print_stdout(&text)?;
+    if args.out.is_some() {
+        return Ok(());
     }
-    Ok(())
+    let text = if args.format == Format::Table {
+        let mut rows = rows
+            .into_inner()
+            .map_err(|_| Error::Internal("sweep rows lock poisoned".into()))?;
+        rows.sort_by_key(|r| r.point);
+        crate::report::sweep::table(&rows)
+    } else {
+        String::from_utf8(output.to_bytes()).map_err(|e| Error::Internal(e.to_string()))?
+    };
+    super::print_stdout(&text)
 }
 
 /// The run's provenance: the scenario file's digest, the grid, and the seed and replications
@@ -206,7 +223,7 @@ fn numeric_axis(grid: &Grid, points: &[GridPoint]) -> Result<Vec<f64>> {
 }
 
 /// Figures worth a plot against the swept value.
-fn plotted(name: &str) -> bool {
+pub(crate) fn plotted(name: &str) -> bool {
     name.starts_with("on_spec_")
         || matches!(
             name,

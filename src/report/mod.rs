@@ -13,6 +13,7 @@ pub mod html;
 pub mod json;
 pub mod plots;
 pub mod sequence;
+pub mod sweep;
 pub mod table;
 pub mod tornado;
 
@@ -57,4 +58,15 @@ pub fn num(value: f64, sig: usize) -> String {
     let magnitude = value.abs().log10().floor() as i32;
     let decimals = (sig as i32 - 1 - magnitude).max(0) as usize;
     format!("{value:.decimals$}")
+}
+
+/// A 95 % half-width with `sig` significant digits; rounding residue of a zero half-width
+/// (at most 1e-9 of the mean, e.g. 1.8e-12 when every replication gives the same figure)
+/// prints as 0.
+pub fn half_width(ci95: f64, mean: f64, sig: usize) -> String {
+    if ci95.abs() <= 1e-9 * mean.abs() {
+        "0".into()
+    } else {
+        num(ci95, sig)
+    }
 }

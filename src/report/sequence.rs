@@ -52,15 +52,11 @@ pub fn table(study: &SequenceStudy, sim: &[Option<Throughput>]) -> String {
     for (i, (s, r)) in study.sequences.iter().zip(&rows).enumerate() {
         rank += usize::from(s.totals.is_ok());
         let extra = match sim.get(i) {
-            Some(Some(t)) => {
-                // Rounding residue of a zero half-width prints as 0.
-                let ci = if t.ci95.abs() <= 1e-9 * t.mean.abs() {
-                    0.0
-                } else {
-                    t.ci95
-                };
-                format!("  {:>12} +- {}", num(t.mean, 5), num(ci, 3))
-            }
+            Some(Some(t)) => format!(
+                "  {:>12} +- {}",
+                num(t.mean, 5),
+                super::half_width(t.ci95, t.mean, 3)
+            ),
             _ => String::new(),
         };
         row(&mut out, &w, rank, s, &r.1, &extra);

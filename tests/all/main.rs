@@ -11,6 +11,7 @@ mod experiment;
 mod flow;
 mod flow_stochastic;
 mod flowsheet;
+mod grammar;
 mod report;
 mod restart;
 mod scenario;
