@@ -19,11 +19,17 @@ pub struct Args {
     /// Output format: table, json, or csv (one row per step).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Also write allocate.json and allocate.csv into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// Runs `reesim allocate`.
 pub fn run(args: Args) -> Result<()> {
     let source = ScenarioSource::read(&args.scenario)?;
+    if let Some(dir) = &args.out {
+        crate::report::files::prepare_dir(dir)?;
+    }
     let a = allocate(
         &source,
         args.budget,
@@ -31,5 +37,10 @@ pub fn run(args: Args) -> Result<()> {
         args.sim.reps,
         args.sim.threads(),
     )?;
+    if let Some(dir) = &args.out {
+        crate::report::files::write_formats(dir, "allocate", |f| {
+            crate::report::allocate::render(&a, f)
+        })?;
+    }
     super::print_stdout(&crate::report::allocate::render(&a, args.format)?)
 }

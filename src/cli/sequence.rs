@@ -115,18 +115,9 @@ pub fn run(args: Args) -> Result<()> {
     }
     let sim = simulated(&args, &mut study)?;
     if let Some(dir) = &args.out {
-        for format in [Format::Json, Format::Csv] {
-            let text = crate::report::sequence::render(&study, &sim, format)?;
-            let name = format!(
-                "sequence.{}",
-                if format == Format::Json {
-                    "json"
-                } else {
-                    "csv"
-                }
-            );
-            crate::report::files::write_text(&dir.join(name), &text)?;
-        }
+        crate::report::files::write_formats(dir, "sequence", |f| {
+            crate::report::sequence::render(&study, &sim, f)
+        })?;
     }
     super::print_stdout(&crate::report::sequence::render(&study, &sim, args.format)?)
 }

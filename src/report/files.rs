@@ -52,3 +52,15 @@ pub fn prepare_dir(dir: &Path) -> Result<()> {
 pub fn write_text(path: &Path, text: &str) -> Result<()> {
     write_atomic(path, |w| w.write_all(text.as_bytes()))
 }
+
+/// Writes `NAME.json` and `NAME.csv` into `dir`, each rendered by `render` in its format.
+pub fn write_formats(
+    dir: &Path,
+    name: &str,
+    render: impl Fn(super::Format) -> Result<String>,
+) -> Result<()> {
+    for (format, extension) in [(super::Format::Json, "json"), (super::Format::Csv, "csv")] {
+        write_text(&dir.join(format!("{name}.{extension}")), &render(format)?)?;
+    }
+    Ok(())
+}

@@ -12,6 +12,7 @@ mod flow;
 mod flow_stochastic;
 mod flowsheet;
 mod grammar;
+mod readme;
 mod report;
 mod restart;
 mod scenario;
