@@ -9,7 +9,7 @@ use std::path::PathBuf;
 /// Arguments of `reesim merge`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The merged file to write (`.csv` or `.jsonl`, same format as the shards).
+    /// The merged file to write (`.csv`, or `.jsonl`/`.ndjson`; the same format as the shards).
     pub out: PathBuf,
     /// Shard files written by `reesim sweep --shard K/N --out ...` (each with its
     /// `.provenance.json` sidecar next to it).

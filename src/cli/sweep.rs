@@ -23,9 +23,9 @@ pub struct Args {
     /// Run only the K-th of N interleaved slices of the grid (1-based), e.g. `--shard 3/16`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<Shard>,
-    /// Output file: `.csv` or `.jsonl`; written atomically after every few points, locked
-    /// (`FILE.lock`) while the sweep runs, its provenance in `FILE.provenance.json`. Without
-    /// it the CSV rows are printed.
+    /// Output file: `.csv`, or `.jsonl` (or `.ndjson`: one JSON object per line); written
+    /// atomically after every few points, locked (`FILE.lock`) while the sweep runs, its
+    /// provenance in `FILE.provenance.json`. Without it the rows are printed (--format).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Keep the points already in --out and run only the missing ones; refused when the file's
