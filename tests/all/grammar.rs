@@ -292,3 +292,48 @@ fn messages_carry_no_debug_text() {
         "{e}"
     );
 }
+
+#[test]
+fn cascade_csv_holds_profiles_and_refuses_dynamic_runs() {
+    let e = refused(&["cascade", DEFAULT_SCENARIO, "--dynamic", "--format", "csv"]);
+    assert!(
+        e.contains("--format csv holds the stage profiles only"),
+        "{e}"
+    );
+}
+
+#[test]
+fn allocate_and_sequence_write_json_and_csv_with_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("a");
+    let table = stdout(&[
+        "allocate",
+        DEFAULT_SCENARIO,
+        "--budget",
+        "1",
+        "--reps",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("allocate.json")).unwrap()).unwrap();
+    let (_, rows) = csv_records(&std::fs::read_to_string(out.join("allocate.csv")).unwrap());
+    assert_eq!(json["steps"].as_array().unwrap().len(), 1);
+    assert_eq!(rows.len(), 2, "the start and one step");
+    assert!(
+        table.starts_with("start:"),
+        "standard output keeps the table"
+    );
+    let seq = dir.path().join("s");
+    stdout(&[
+        "sequence",
+        "--feed",
+        "La=0.5,Ce=0.5",
+        "--feed-t-per-yr",
+        "1000",
+        "--out",
+        seq.to_str().unwrap(),
+    ]);
+    assert!(seq.join("sequence.json").is_file() && seq.join("sequence.csv").is_file());
+}
