@@ -9,6 +9,7 @@ pub mod csv;
 pub mod design;
 pub mod dynamic;
 pub mod files;
+pub mod grid;
 pub mod html;
 pub mod json;
 pub mod plots;

@@ -3,7 +3,6 @@
 
 use super::{half_width, num};
 use crate::experiment::SweepRow;
-use std::fmt::Write;
 
 /// Whether a figure is a headline of the sweep table (on-spec output per product, throughput,
 /// availability).
@@ -25,31 +24,17 @@ pub fn table(rows: &[SweepRow]) -> String {
         let fig = &first.figures[f];
         format!("{} [{}]", fig.name, fig.unit)
     }));
-    let mut lines: Vec<Vec<String>> = vec![header];
-    for r in rows {
-        let mut line = vec![r.point.to_string()];
-        line.extend(r.params.iter().map(|(_, v)| v.clone()));
-        line.extend(figures.iter().map(|&f| {
-            let fig = &r.figures[f];
-            format!(
-                "{} +- {}",
-                num(fig.mean, 5),
-                half_width(fig.ci95, fig.mean, 2)
-            )
-        }));
-        lines.push(line);
-    }
-    let widths: Vec<usize> = (0..lines[0].len())
-        .map(|c| lines.iter().map(|l| l[c].len()).max().unwrap_or(0))
+    let lines: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let mut line = vec![r.point.to_string()];
+            line.extend(r.params.iter().map(|(_, v)| v.clone()));
+            line.extend(figures.iter().map(|&f| {
+                let fig = &r.figures[f];
+                format!("{} +- {}", num(fig.mean, 5), half_width(fig.ci95, fig.mean, 2))
+            }));
+            line
+        })
         .collect();
-    let mut out = String::new();
-    for line in &lines {
-        let cells: Vec<String> = line
-            .iter()
-            .zip(&widths)
-            .map(|(cell, w)| format!("{cell:>w$}"))
-            .collect();
-        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
-    }
-    out
+    super::grid::columns(&header, &lines)
 }

@@ -230,7 +230,8 @@ fn losses_table(out: &mut String, study: &StudyResult) {
     aligned(out, study, "cause", &labels, &cells);
 }
 
-/// Rows of labelled cells, one column per layout, aligned.
+/// Rows of labelled cells, one column per layout (`cells[layout][row]`), aligned, then a blank
+/// line.
 fn aligned(
     out: &mut String,
     study: &StudyResult,
@@ -238,33 +239,19 @@ fn aligned(
     labels: &[String],
     cells: &[Vec<String>],
 ) {
-    let name_width = labels
+    let mut header = vec![corner.to_string()];
+    header.extend(study.layouts.iter().map(|l| l.name.clone()));
+    let rows: Vec<Vec<String>> = labels
         .iter()
-        .map(|l| l.chars().count())
-        .max()
-        .unwrap_or(10)
-        .max(10);
-    let col_width = cells
-        .iter()
-        .flatten()
-        .map(|c| c.chars().count())
-        .chain(study.layouts.iter().map(|l| l.name.chars().count()))
-        .max()
-        .unwrap_or(12)
-        + 2;
-    let _ = write!(out, "{corner:<name_width$}");
-    for l in &study.layouts {
-        let _ = write!(out, "{:>col_width$}", l.name);
-    }
-    let _ = writeln!(out);
-    for (row, label) in labels.iter().enumerate() {
-        let _ = write!(out, "{label:<name_width$}");
-        for layout_cells in cells {
-            let _ = write!(out, "{:>col_width$}", layout_cells[row]);
-        }
-        let _ = writeln!(out);
-    }
-    let _ = writeln!(out);
+        .enumerate()
+        .map(|(row, label)| {
+            let mut line = vec![label.clone()];
+            line.extend(cells.iter().map(|layout| layout[row].clone()));
+            line
+        })
+        .collect();
+    out.push_str(&super::grid::columns(&header, &rows));
+    out.push('\n');
 }
 
 /// One line per layout and circuit whose feed drifted from its design composition: how far,
