@@ -29,7 +29,8 @@ pub fn with_threads<T: Send>(threads: Option<usize>, op: impl FnOnce() -> T + Se
 }
 
 /// Maps `f` over `indices` in parallel on the current pool and returns the results in the
-/// order of `indices`. `progress` (if any) advances by one per finished item.
+/// order of `indices`. `progress` (if any) and the command bar ([`super::progress::tick`])
+/// advance by one per finished item.
 pub fn map_ordered<R, F>(indices: &[u64], progress: Option<&Progress>, f: F) -> Vec<R>
 where
     R: Send,
@@ -42,13 +43,15 @@ where
             if let Some(p) = progress {
                 p.inc();
             }
+            super::progress::tick();
             r
         })
         .collect()
 }
 
 /// Runs replications `reps` of `f` in parallel (on a local pool of `threads` threads, or the
-/// current pool for `None`) and returns their results in replication order.
+/// current pool for `None`) and returns their results in replication order. The command bar
+/// ([`super::progress::tick`]) advances by one per finished replication.
 ///
 /// Memory holds only the result records: nothing else is kept per replication.
 pub fn run_replications<R, F>(reps: Range<u64>, threads: Option<usize>, f: F) -> Result<Vec<R>>
@@ -56,5 +59,10 @@ where
     R: Send,
     F: Fn(u64) -> R + Sync,
 {
-    with_threads(threads, || reps.into_par_iter().map(&f).collect())
+    let f = |r| {
+        let result = f(r);
+        super::progress::tick();
+        result
+    };
+    with_threads(threads, || reps.into_par_iter().map(f).collect())
 }
