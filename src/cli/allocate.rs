@@ -4,6 +4,7 @@ use crate::Result;
 use crate::report::Format;
 use crate::scenario::ScenarioSource;
 use crate::study::allocate::allocate;
+use crate::study::estimate::Work;
 use std::path::PathBuf;
 
 /// Arguments of `reesim allocate`.
@@ -30,6 +31,9 @@ pub fn run(args: Args) -> Result<()> {
     if let Some(dir) = &args.out {
         crate::report::files::prepare_dir(dir)?;
     }
+    let (s, threads) = (args.sim, args.sim.threads());
+    let work = Work::allocate(&source, args.budget, s.seed, s.reps, threads)?;
+    let bar = crate::study::estimate::check_and_show(&work, s.force)?;
     let a = allocate(
         &source,
         args.budget,
@@ -37,6 +41,7 @@ pub fn run(args: Args) -> Result<()> {
         args.sim.reps,
         args.sim.threads(),
     )?;
+    drop(bar);
     if let Some(dir) = &args.out {
         crate::report::files::write_formats(dir, "allocate", |f| {
             crate::report::allocate::render(&a, f)

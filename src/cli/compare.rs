@@ -38,7 +38,10 @@ pub fn run(args: Args) -> Result<()> {
     b.replications = a.replications;
     let title = format!("{} vs {}", a.name, b.name);
     b.name = stem(&args.b);
+    let work = study::estimate::Work::run(&a, std::slice::from_ref(&b), &args.common.options());
+    let bar = study::estimate::check_and_show(&work, args.common.sim.force)?;
     let mut result = study::run(&a, std::slice::from_ref(&b), args.common.options())?;
+    drop(bar);
     result.layouts[0].name = stem(&args.a);
     result.scenario = title;
     deliver(&mut result, &[&a, &b], &args.common)

@@ -21,6 +21,10 @@ pub struct SimArgs {
     /// Worker threads (default: all cores). Results are identical at any thread count.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
+    /// Simulate even when the work estimate exceeds its limits (8 GB of memory, 1 h, 1e10
+    /// events); skips the estimate.
+    #[arg(long)]
+    pub force: bool,
 }
 
 impl SimArgs {
@@ -126,7 +130,10 @@ pub fn run(args: Args) -> Result<()> {
              the base without significance; give --reps 2 or more for intervals"
         );
     }
+    let work = study::estimate::Work::run(&base, &variants, &args.common.options());
+    let bar = study::estimate::check_and_show(&work, args.common.sim.force)?;
     let mut result = study::run(&base, &variants, args.common.options())?;
+    drop(bar);
     let scenarios: Vec<&Scenario> = std::iter::once(&base).chain(&variants).collect();
     deliver(&mut result, &scenarios, &args.common)
 }

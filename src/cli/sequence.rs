@@ -65,6 +65,10 @@ pub struct Args {
     /// thread count.
     #[arg(long, requires = "simulate", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
+    /// With --simulate: simulate even when the work estimate exceeds its limits (8 GB of
+    /// memory, 1 h, 1e10 events); skips the estimate.
+    #[arg(long, requires = "simulate")]
+    pub force: bool,
     /// Print the generated scenario of the sequence ranked first and stop (with --simulate).
     #[arg(long, hide = true)]
     pub print_scenario: bool,
@@ -152,7 +156,10 @@ fn simulated(args: &Args, study: &mut SequenceStudy) -> Result<Vec<Option<Throug
             options.horizon_d
         )));
     }
+    let work = crate::study::estimate::Work::sequence(study, &options)?;
+    let bar = crate::study::estimate::check_and_show(&work, args.force)?;
     let sim = sequence::simulate(study, &options)?;
+    drop(bar);
     Ok(sequence::rank_by_throughput(study, sim))
 }
 

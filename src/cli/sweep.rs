@@ -81,6 +81,8 @@ pub fn run(args: Args) -> Result<()> {
         provenance: &provenance,
     };
     let threads = args.sim.threads();
+    let work = study::estimate::Work::sweep(&scenarios, args.sim.reps, args.sim.seed, threads);
+    study::estimate::check(&work, args.sim.force)?;
     let x = match &args.plots {
         Some(_) => Some(numeric_axis(&grid, &points)?),
         None => None,

@@ -5,6 +5,7 @@ use super::run::SimArgs;
 use crate::report;
 use crate::report::Format;
 use crate::scenario::ScenarioSource;
+use crate::study::estimate::Work;
 use crate::study::{RunOptions, tornado};
 use crate::{Error, Result};
 use std::path::PathBuf;
@@ -44,7 +45,10 @@ pub fn run(args: Args) -> Result<()> {
         threads: args.sim.threads(),
         ..RunOptions::default()
     };
+    let work = Work::run(&base, &variants, &options).times(1 + 2 * base.uncertainty.len() as u64);
+    let bar = crate::study::estimate::check_and_show(&work, args.sim.force)?;
     let t = tornado::tornado(&base, &variants, options)?;
+    drop(bar);
     if let Some(dir) = &args.out {
         std::fs::create_dir_all(dir).map_err(|source| Error::Io {
             path: dir.clone(),

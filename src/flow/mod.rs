@@ -89,6 +89,20 @@ pub fn event_budget(spec: &PlantSpec) -> u64 {
     (budget.min(u64::MAX as f64) as u64).max(MIN_EVENT_BUDGET)
 }
 
+/// Bytes one replication allocates for its largest tables while it runs, for work estimates:
+/// `clocks` failure clocks (their table grows by doubling), an event queue reserved with a slot
+/// per clock, and `trains` trains with `modes` failure modes each (flags, streams). The rest of
+/// the model is per circuit, tank or product: small.
+pub fn replication_bytes(clocks: u64, trains: u64, modes: u64) -> u64 {
+    let clock = std::mem::size_of::<train::Clock>() as u64;
+    // A queue entry: its time key and sequence number (8 bytes each), then the event.
+    let entry = 16 + (std::mem::size_of::<event::Ev>() as u64).next_multiple_of(8);
+    let train = std::mem::size_of::<train::Train>() as u64 + 32;
+    let per_mode = std::mem::size_of::<crate::engine::StreamRng>() as u64 + 2;
+    let queue = clocks + 2 * trains;
+    clocks.max(1).next_power_of_two() * clock + queue * entry + trains * (train + modes * per_mode)
+}
+
 /// As [`simulate`] (the same result), and a [`Trace`] of tank levels and trains up at
 /// `points` evenly spaced times over [0, horizon].
 pub fn simulate_traced(

@@ -6,6 +6,7 @@ pub mod build;
 pub mod circuit_data;
 pub mod drift;
 pub mod economics;
+pub mod estimate;
 pub mod figures;
 pub mod losses;
 pub mod products;

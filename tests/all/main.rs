@@ -7,6 +7,7 @@ mod cli;
 mod contracts;
 mod dynamic;
 mod economics;
+mod estimate;
 mod experiment;
 mod flow;
 mod flow_stochastic;
