@@ -35,7 +35,11 @@ mod tests {
     fn labels_left_values_right_two_spaces_apart() {
         let header = ["figure".to_string(), "base".into(), "2 trains".into()];
         let rows = vec![
-            vec!["on-spec".to_string(), "1230 ± 2.1".into(), "1240 ± 1.6".into()],
+            vec![
+                "on-spec".to_string(),
+                "1230 ± 2.1".into(),
+                "1240 ± 1.6".into(),
+            ],
             vec!["availability".to_string(), "97 %".into(), "96.92 %".into()],
         ];
         assert_eq!(

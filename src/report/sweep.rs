@@ -31,7 +31,11 @@ pub fn table(rows: &[SweepRow]) -> String {
             line.extend(r.params.iter().map(|(_, v)| v.clone()));
             line.extend(figures.iter().map(|&f| {
                 let fig = &r.figures[f];
-                format!("{} +- {}", num(fig.mean, 5), half_width(fig.ci95, fig.mean, 2))
+                format!(
+                    "{} +- {}",
+                    num(fig.mean, 5),
+                    half_width(fig.ci95, fig.mean, 2)
+                )
             }));
             line
         })
