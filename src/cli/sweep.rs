@@ -84,7 +84,10 @@ pub fn run(args: Args) -> Result<()> {
     let work = study::estimate::Work::sweep(&scenarios, args.sim.reps, args.sim.seed, threads);
     study::estimate::check(&work, args.sim.force)?;
     let x = match &args.plots {
-        Some(_) => Some(numeric_axis(&grid, &points)?),
+        Some(dir) => {
+            crate::report::files::prepare_dir(dir)?;
+            Some(numeric_axis(&grid, &points)?)
+        }
         None => None,
     };
     let rows = std::sync::Mutex::new(Vec::new());

@@ -337,3 +337,37 @@ fn allocate_and_sequence_write_json_and_csv_with_out() {
     ]);
     assert!(seq.join("sequence.json").is_file() && seq.join("sequence.csv").is_file());
 }
+
+#[test]
+fn output_directories_are_checked_before_simulating() {
+    // /proc refuses new directories: every command must say so before any work.
+    let cases: [&[&str]; 3] = [
+        &[
+            "sweep",
+            DEFAULT_SCENARIO,
+            "--set",
+            "circuit.PrNd.trains=1,2",
+            "--plots",
+            "/proc/x",
+        ],
+        &[
+            "allocate",
+            DEFAULT_SCENARIO,
+            "--budget",
+            "1",
+            "--out",
+            "/proc/x",
+        ],
+        &[
+            "cascade",
+            DEFAULT_SCENARIO,
+            "--dynamic",
+            "--plots",
+            "/proc/x",
+        ],
+    ];
+    for args in cases {
+        let e = refused(args);
+        assert!(e.contains("/proc/x"), "{args:?}: {e}");
+    }
+}
