@@ -51,10 +51,7 @@ pub const CURRENCIES: &[&str] = &["USD"];
 /// Parses `text` ("60 USD/kg") as an amount of `currency` per `per`, in the canonical unit.
 pub fn parse(text: &str, per: Per, currency: &str) -> Result<f64, String> {
     let text = text.trim();
-    let split = text
-        .find(|c: char| c.is_ascii_alphabetic())
-        .unwrap_or(text.len());
-    let (number, rest) = (text[..split].trim(), text[split..].trim());
+    let (number, rest) = super::units::number_unit(text);
     let value: f64 = number.replace(['_', ','], "").parse().map_err(|_| {
         format!(
             "`{text}` is not an amount of money: {}",

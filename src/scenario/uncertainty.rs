@@ -234,16 +234,15 @@ fn number_and_unit(v: &Value) -> Result<(f64, String), String> {
         Value::Float(f) if f.is_finite() => Ok((*f, String::new())),
         Value::String(s) => {
             let s = s.trim();
-            let split = s.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(s.len());
-            let x: f64 = s[..split]
-                .trim()
+            let (number, unit) = super::units::number_unit(s);
+            let x: f64 = number
                 .replace(['_', ','], "")
                 .parse()
                 .map_err(|_| format!("`{s}` is not a number with an optional unit"))?;
             if !x.is_finite() {
                 return Err(format!("`{s}` is not finite"));
             }
-            Ok((x, s[split..].trim().to_string()))
+            Ok((x, unit.to_string()))
         }
         other => Err(format!("{other} is not a number or a number with a unit")),
     }

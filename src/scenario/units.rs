@@ -27,13 +27,10 @@ impl Duration {
         self.0
     }
 
-    /// Parses "25 min", "8 h", "3 d", "1.5h" or a bare number of hours.
+    /// Parses "25 min", "8 h", "3 d", "1.5h", "1e-3 h" or a bare number of hours.
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
-        let split = text
-            .find(|c: char| c.is_ascii_alphabetic())
-            .unwrap_or(text.len());
-        let (number, unit) = (text[..split].trim(), text[split..].trim());
+        let (number, unit) = number_unit(text);
         let value: f64 = number
             .parse()
             .map_err(|_| format!("`{text}` is not a duration: {}", Self::expected()))?;
@@ -127,6 +124,28 @@ mod tests {
         assert!(Duration::parse("inf").is_err());
         assert!(Duration::parse("NaN h").is_err());
     }
+
+    /// Regression: "1e-9 h" was read as 1 of the unit "e-9 h" ("unknown time unit"); a number
+    /// in scientific notation takes its unit like any other number.
+    #[test]
+    fn scientific_notation_takes_a_unit() {
+        assert_eq!(Duration::parse("1e-3 h").unwrap().hours(), 1e-3);
+        assert_eq!(Duration::parse("2.5E2min").unwrap().hours(), 250.0 / 60.0);
+        assert_eq!(Duration::parse("1e+2 d").unwrap().hours(), 2400.0);
+        assert_eq!(Duration::parse("1e2").unwrap().hours(), 100.0);
+        assert!((Rate::parse("1e4 t/yr").unwrap().t_per_h() - 1e4 / 8760.0).abs() < 1e-15);
+        assert_eq!(number_unit("1e h"), ("1", "e h"));
+        assert_eq!(number_unit("-1.5e-3 USD/kg"), ("-1.5e-3", "USD/kg"));
+        assert_eq!(number_unit("1,000 USD"), ("1,000", "USD"));
+        let e = Duration::parse("1e999 h").unwrap_err();
+        assert!(e.contains("out of range"), "{e}");
+        assert!(
+            Duration::parse("1e h")
+                .unwrap_err()
+                .contains("unknown time unit `e h`")
+        );
+        assert!(Duration::parse("inf h").is_err());
+    }
 }
 
 /// A mass flow in t REO/h, read from a number (t REO/h) or a string with a unit
@@ -190,13 +209,31 @@ fn rate_expected() -> String {
     )
 }
 
+/// Splits "12.5 t/h" into its number text and its unit text (both trimmed). The number is
+/// an optional sign, digits (with `.`, `_` and `,`) and an optional exponent, so "1e-9 h" is
+/// 1e-9 hours, not 1 of the unit "e-9 h".
+pub(super) fn number_unit(text: &str) -> (&str, &str) {
+    let text = text.trim();
+    let bytes = text.as_bytes();
+    let digits = |from: usize| {
+        (from..bytes.len())
+            .find(|&i| !(bytes[i].is_ascii_digit() || b"._,".contains(&bytes[i])))
+            .unwrap_or(bytes.len())
+    };
+    let mut end = digits(usize::from(matches!(bytes.first(), Some(b'+' | b'-'))));
+    if matches!(bytes.get(end), Some(b'e' | b'E')) {
+        let sign = usize::from(matches!(bytes.get(end + 1), Some(b'+' | b'-')));
+        if bytes.get(end + 1 + sign).is_some_and(u8::is_ascii_digit) {
+            end = digits(end + 1 + sign);
+        }
+    }
+    (text[..end].trim(), text[end..].trim())
+}
+
 /// The number and the unit text of "12.5 t/h".
 fn split_number(text: &str) -> Result<(f64, String), String> {
     let text = text.trim();
-    let split = text
-        .find(|c: char| c.is_ascii_alphabetic())
-        .unwrap_or(text.len());
-    let (number, unit) = (text[..split].trim(), text[split..].trim());
+    let (number, unit) = number_unit(text);
     let value: f64 = number
         .parse()
         .map_err(|_| format!("`{text}` does not start with a number"))?;
