@@ -52,6 +52,14 @@ const PTC_REJECT: f64 = 1e4;
 /// Largest normwise backward error of a Newton step's linear solve before the dense solve
 /// takes over (rounding gives ~1e-16).
 const LINEAR_TOLERANCE: f64 = 1e-10;
+/// Dense-elimination work one [`Reduced`] may spend, in units of N^3 (one dense solve of N
+/// stages costs about N^3 / 3 multiply-adds plus N products with J). Long cascades of three or
+/// more elements can miss [`LINEAR_TOLERANCE`] at every step: 20 + 2000 stages took 35 s per
+/// solve and `check` re-solves each cascade for every layout and bypass state. Past the budget
+/// the steps keep the refined quasiseparable solution and the residual decides convergence as
+/// before (a cascade that does not converge is an input error, not a long wait). 1e9 is about
+/// 0.2 s, and allows 1000 dense solves at 100 stages (none of the shipped scenarios needs one).
+const DENSE_WORK_BUDGET: f64 = 1e9;
 /// Largest |F|^2 a step may reach under [`Rises::Free`] (or more if [`PTC_REJECT`] x the
 /// previous |F|^2 is more).
 const FREE_RISE_LIMIT: f64 = 1.0;
@@ -103,6 +111,8 @@ pub(super) struct Reduced<'a> {
     /// The step du and the point it starts from.
     step: Vec<f64>,
     u_old: Vec<f64>,
+    /// Dense-elimination work left ([`DENSE_WORK_BUDGET`]).
+    dense_left: f64,
 }
 
 impl<'a> Reduced<'a> {
@@ -133,6 +143,7 @@ impl<'a> Reduced<'a> {
             correction: vec![0.0; big_n],
             step: vec![0.0; big_n],
             u_old: vec![0.0; big_n],
+            dense_left: DENSE_WORK_BUDGET,
         }
     }
 
@@ -395,7 +406,8 @@ impl<'a> Reduced<'a> {
     /// review measured backward errors up to 0.2 on 89 stages), so every step is checked by
     /// its residual (an O(N C) product): improved by a round of iterative refinement when
     /// `refine` (the polish) or when it misses [`LINEAR_TOLERANCE`], and solved again by dense
-    /// elimination with partial pivoting when it still misses it.
+    /// elimination with partial pivoting when it still misses it, while the
+    /// [`DENSE_WORK_BUDGET`] lasts.
     fn direction(&mut self, refine: bool) {
         for ((r, f), x) in self.rhs.iter_mut().zip(&self.f).zip(&self.total) {
             *r = -f * x;
@@ -409,7 +421,9 @@ impl<'a> Reduced<'a> {
             }
             error = self.linear_error();
         }
-        if error > LINEAR_TOLERANCE {
+        let work = (self.flows.len() as f64).powi(3);
+        if error > LINEAR_TOLERANCE && work <= self.dense_left {
+            self.dense_left -= work;
             self.jac.solve_dense(&self.rhs, &mut self.step);
         }
     }
