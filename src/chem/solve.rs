@@ -192,7 +192,9 @@ impl SeparationSpec {
             scrub_amount: self.scrub_amount,
             product_fraction_a: p.product_a.iter().sum(),
             stages,
-            split_to_a: p.split_to_a,
+            // Fractions: the balance closes to the solver's tolerance, so a split computed as
+            // product / feed can round past 1 (1.0000000000000002 with one scrub stage).
+            split_to_a: p.split_to_a.iter().map(|a| a.clamp(0.0, 1.0)).collect(),
             purity_a,
             purity_b,
             yield_a,

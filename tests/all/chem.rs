@@ -816,3 +816,35 @@ fn long_multi_element_cascades_solve_in_bounded_time() {
         assert!((sol.purity_b - purity_b).abs() < 1e-12, "{}", sol.purity_b);
     }
 }
+
+/// Regression (found by the never-panics property): the ion-clay Y/La cascade with one scrub
+/// stage reported a split of 1.0000000000000002 to the A product (product / feed, the balance
+/// closing to the solver's tolerance), which the plant check refused as an internal error
+/// (exit code 1) instead of running. Splits are fractions: within 0 ..= 1.
+#[test]
+fn splits_are_fractions_with_one_scrub_stage() {
+    let input = SeparationInput {
+        elements: [
+            "La", "Y", "Ce", "Pr", "Nd", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu",
+        ]
+        .map(String::from)
+        .to_vec(),
+        feed_composition: vec![
+            0.014519, 0.756499, 0.003054, 0.005403, 0.023431, 0.021102, 0.000747, 0.050024,
+            0.009139, 0.047207, 0.011128, 0.033665, 0.004768, 0.016672, 0.002642,
+        ],
+        separation_factors: Some(vec![
+            1.0, 1.852, 2.5, 3.0, 3.9, 5.85, 7.02, 8.424, 10.109, 12.131, 14.557, 17.468, 20.962,
+            25.154, 30.185,
+        ]),
+        split_after: "Y".into(),
+        extraction_stages: 70,
+        scrub_stages: 1,
+        extraction_amount: 4.0,
+        ..Default::default()
+    };
+    let sol = solve_balanced(&input);
+    for (e, a) in sol.elements.iter().zip(&sol.split_to_a) {
+        assert!((0.0..=1.0).contains(a), "{e:?}: {a:e}");
+    }
+}
