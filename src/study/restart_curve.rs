@@ -117,7 +117,9 @@ fn input(name: &str, e: crate::chem::ChemError) -> crate::Error {
 }
 
 /// The longest stop circuit `c` is likely to see: the largest of its repair times (mean plus
-/// three standard deviations), maintenance durations and parking on a campaign line.
+/// three standard deviations), maintenance durations and parking on a campaign line, and at
+/// most the horizon (no stop in a run lasts longer; a repair mean of 1e300 h asked for a grid
+/// of 903 stop lengths up to 4e300 h: hours of dynamic runs).
 fn longest_stop(scenario: &Scenario, c: usize) -> f64 {
     let circuit = &scenario.circuits[c];
     let mut longest = MIN_GRID_H;
@@ -134,7 +136,7 @@ fn longest_stop(scenario: &Scenario, c: usize) -> f64 {
             }
         }
     }
-    longest
+    longest.min(scenario.horizon_h.max(MIN_GRID_H))
 }
 
 /// Hours from a naive start (barren cascade) until each of circuit `c`'s outlets (A, B) is

@@ -317,3 +317,32 @@ fn bad_specs_and_unrecovered_runs_are_errors() {
     assert!(!err.is_input_error(), "{err}");
     assert!(err.to_string().contains("after a 120 h stop"), "{err}");
 }
+
+/// Regression (found by the never-panics property on mutated scenarios): a repair mean of
+/// 1e300 h asked for a restart curve of 903 stop lengths up to 4e300 h, each a run of the
+/// dynamic model (`check` had not finished after 2 minutes). No stop in a run outlasts the
+/// horizon, so the curve ends there.
+#[test]
+fn restart_curve_ends_at_the_horizon() {
+    let text = std::fs::read_to_string(crate::DEFAULT_SCENARIO)
+        .unwrap()
+        .replacen("horizon = \"365 d\"", "horizon = \"300 h\"", 1)
+        .replacen("warmup = \"14 d\"", "warmup = 0", 1)
+        .replacen(
+            "time_to_repair = { dist = \"lognormal\", mean = \"8 h\", cv = 0.5 }",
+            "time_to_repair = { dist = \"exponential\", mean = \"1e300 h\" }",
+            1,
+        );
+    let scenario = reesim::scenario::ScenarioSource::from_text("t.toml", text)
+        .unwrap()
+        .base()
+        .unwrap();
+    let flows = reesim::study::products::ProductFlows::of(&scenario).unwrap();
+    match &flows.built.spec.parts().circuits[0].restart {
+        reesim::flow::RestartSpec::Curve(c) => {
+            assert_eq!(c.stops_h.last(), Some(&300.0), "{:?}", c.stops_h);
+            assert!(c.stops_h.len() <= 12, "{:?}", c.stops_h);
+        }
+        other => panic!("expected a dynamic restart curve, got {other:?}"),
+    }
+}
