@@ -90,14 +90,20 @@ pub fn parse(text: &str, per: Per, currency: &str) -> Result<f64, String> {
         }
     };
     let v = value * factor;
-    if v.is_finite() && v >= 0.0 {
+    if v.is_finite() && (0.0..=MAX_AMOUNT).contains(&v) {
         Ok(v)
     } else {
         Err(format!(
-            "`{text}` is out of range: allowed a finite amount >= 0"
+            "`{text}` is out of range: allowed >= 0 and <= {MAX_AMOUNT:e} {currency}{}",
+            per.canonical()
         ))
     }
 }
+
+/// Largest amount of money in its canonical unit (USD, USD/kg, USD/yr, ...): a trillion,
+/// beyond any price or cost, and small enough that revenue, costs and NPV over any plant stay
+/// finite with their variances (a price of 1e300 USD/kg gave infinite confidence intervals).
+pub const MAX_AMOUNT: f64 = 1e12;
 
 /// What a key of this kind accepts, for messages.
 pub fn expected(per: Per, currency: &str) -> String {

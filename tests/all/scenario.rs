@@ -67,6 +67,40 @@ fn out_of_range_names_value_and_range() {
     );
 }
 
+/// Regressions (found by the never-panics property on mutated scenarios): a feed of
+/// "1e300 t/yr" and a price of 1e300 USD/kg were accepted and gave infinite confidence
+/// intervals (held back feed, revenue, NPV); a design rate of 1e6 t/h stopped the run on the
+/// flow model's absolute level tolerance. Rates and money have upper bounds, named with the
+/// field, the value and the range.
+#[test]
+fn rates_and_money_have_upper_bounds() {
+    let e = error_after("rate = \"5000 t/yr\"", "rate = \"1e300 t/yr\"");
+    assert_eq!(e.path.to_string(), "feed.rate");
+    assert!(
+        e.message.contains("1.1415525114155251e296 t/h") && e.message.contains("<= 1e4 t/h"),
+        "{}",
+        e.message
+    );
+    let e = error_after("trains = 1 ", "trains = 1\ndesign_rate = 1e6");
+    assert_eq!(e.path.to_string(), "circuit[0].design_rate");
+    assert!(
+        e.message.contains("1e6 t/h") && e.message.contains("<= 1e4"),
+        "{}",
+        e.message
+    );
+    let e = error_after("price = \"56 USD/kg\"", "price = \"1e300 USD/kg\"");
+    assert_eq!(e.path.to_string(), "product.Nd2O3.price");
+    assert!(e.message.contains("<= 1e12 USD/kg"), "{}", e.message);
+    let e = error_after("feed_price = \"50 USD/kg\"", "feed_price = 1e13");
+    assert_eq!(e.path.to_string(), "economics.feed_price");
+    assert!(e.message.contains("<= 1e12 USD/kg"), "{}", e.message);
+    // The bounds themselves are allowed.
+    let text = DEFAULT
+        .replacen("rate = \"5000 t/yr\"", "rate = 1e4", 1)
+        .replacen("price = \"56 USD/kg\"", "price = \"1e12 USD/kg\"", 1);
+    load(&text).expect("a feed of 1e4 t/h and a price of 1e12 USD/kg are allowed");
+}
+
 #[test]
 fn wrong_type_names_expected_kind() {
     let e = error_after("replications = 10", "replications = \"ten\"");
