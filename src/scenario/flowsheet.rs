@@ -12,7 +12,7 @@
 use super::error::FieldPath;
 use super::raw::{RawCircuit, RawFinishing, RawScenario};
 use super::units::Amount;
-use super::validate::{Checker, dist};
+use super::validate::{Checker, time_dist};
 use super::{Circuit, Feed};
 use crate::chem::Element;
 use crate::flow::{ChangeoverStart, CrewPoolSpec, FinishingSpec};
@@ -573,7 +573,7 @@ fn finishing(raw: &RawFinishing, ck: &mut Checker) -> FinishingSpec {
     let p = FieldPath::default().key("finishing");
     FinishingSpec {
         capacity: ck.int(p.key("capacity"), raw.capacity, 1, 1, 1_000_000) as u32,
-        residence: dist(&raw.residence, &p.key("residence"), ck),
+        residence: time_dist(&raw.residence, &p.key("residence"), ck),
     }
 }
 

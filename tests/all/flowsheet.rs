@@ -145,3 +145,20 @@ fn campaign_output_is_measured_over_whole_cycles() {
         ce.stats.mean
     );
 }
+
+/// Regression (found by the never-panics property on mutated scenarios): a finishing unit with
+/// a residence of mean 0 passed validation and was refused by the plant check as an internal
+/// error (exit code 1). It is an input error naming the field (exit code 2).
+#[test]
+fn finishing_residence_needs_a_mean_above_zero() {
+    let text = format!(
+        "{CAMPAIGN}\n[finishing]\ncapacity = 2\nresidence = {{ dist = \"fixed\", value = 0 }}\n"
+    );
+    let (code, err) = check(&text);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("finishing.residence") && err.contains("allowed a time > 0"),
+        "{err}"
+    );
+    assert!(!err.contains("internal error"), "{err}");
+}
