@@ -13,6 +13,7 @@ mod flow;
 mod flow_stochastic;
 mod flowsheet;
 mod grammar;
+mod moments;
 mod never_panics;
 mod readme;
 mod report;
