@@ -2,7 +2,9 @@
 //! and out of every tank and product, constant until the next event.
 //!
 //! A circuit runs at the sum of its up trains' maxima unless something limits it:
-//! * its source tank is empty: it takes only what flows in (starved);
+//! * its source tank is empty: it takes only what flows in (starved), and in a fixed restart
+//!   window that recycles its diverted liquor to that tank, that liquor too (see
+//!   `Flow::take_recycle`);
 //! * an outlet's tank is full: it puts in only what the tank's consumer takes, less what the
 //!   tank's other feeders put in (blocked); a tank above capacity (a recycled batch came back)
 //!   takes nothing until it is back at capacity;
@@ -29,6 +31,14 @@ use crate::engine::{Scheduler, SimTime};
 
 /// An idled circuit resumes once its source holds this many hours of its turndown flow.
 pub const RESUME_HOURS: f64 = 8.0;
+
+/// Settlings of a solve after the first for a starved circuit's recycled liquor whose
+/// diverted fractions moved (see [`Flow::take_recycle`]).
+const RECYCLE_SETTLES: u32 = 4;
+
+/// A change of a diverted fraction within this counts as none for the recycled liquor a
+/// starved circuit takes in.
+const RECYCLE_TOLERANCE: f64 = 1e-12;
 
 /// When a tank's or product's next event is due, and the event queued for it.
 ///
@@ -135,6 +145,14 @@ pub struct Scratch {
     settled_sig: Vec<u64>,
     /// Per circuit: what flowed into its source at the last settling, if the source was empty.
     starved_supply: Vec<Option<f64>>,
+    /// Per circuit: its source is empty and it takes in, besides what flows into the source,
+    /// its own diverted liquor recycled there (see [`Flow::take_recycle`]).
+    recycling: Vec<bool>,
+    /// Per circuit: the diverted fractions its recycling rate was settled for.
+    recycled_for: Vec<[f64; 2]>,
+    /// Per circuit: its recycled liquor is not taken in during this solve (its diverted
+    /// fractions would not settle).
+    refuse_recycle: Vec<bool>,
     /// The last settling converged.
     settled: bool,
     /// The drift of the current feed compositions has been recorded (in the window).
@@ -175,6 +193,9 @@ impl Scratch {
             feeders,
             settled_sig: Vec::new(),
             starved_supply: vec![None; p.circuits.len()],
+            recycling: vec![false; p.circuits.len()],
+            recycled_for: vec![[0.0; 2]; p.circuits.len()],
+            refuse_recycle: vec![false; p.circuits.len()],
             settled: false,
             drift_seen: false,
             solves: 0,
@@ -198,25 +219,71 @@ impl Flow<'_> {
         // settled solve, settling again would find the same rates.
         let settle = !self.scratch.settled || !self.settle_inputs_unchanged();
         if settle {
-            self.scratch.settled = self.settle_rates();
-            for c in 0..self.circuits.len() {
-                let s = self.source_tank(c);
-                self.scratch.starved_supply[c] = (self.tanks[s].mode == Mode::Empty)
-                    .then(|| self.scratch.tank_in[s].iter().sum());
-            }
-            let mut sig = std::mem::take(&mut self.scratch.settled_sig);
-            sig.clear();
-            self.settle_inputs(|w| {
-                sig.push(w);
-                true
-            });
-            self.scratch.settled_sig = sig;
+            self.settle_and_sign();
         }
         self.assign_flows(settle);
+        // A starved circuit taking in its own recycled liquor was settled for its diverted
+        // fractions as they stood; setting its flows may move them (they follow from its rate
+        // and trains): settle again for the new ones until they stand, and past a few tries
+        // leave its recycled liquor to accumulate in the source tank (as without recycling).
+        let mut tries = 0;
+        while self.recycle_moved() {
+            tries += 1;
+            if tries > RECYCLE_SETTLES {
+                for c in 0..self.circuits.len() {
+                    self.scratch.refuse_recycle[c] |= self.scratch.recycling[c];
+                }
+            }
+            self.settle_and_sign();
+            self.assign_flows(true);
+        }
+        if tries > RECYCLE_SETTLES {
+            self.scratch
+                .refuse_recycle
+                .iter_mut()
+                .for_each(|r| *r = false);
+        }
         self.reschedule(sched);
-        if settle || !self.scratch.drift_seen {
+        if settle || tries > 0 || !self.scratch.drift_seen {
             self.track_drift();
         }
+    }
+
+    /// Settles the rates and records what they followed from.
+    fn settle_and_sign(&mut self) {
+        self.scratch.settled = self.settle_rates();
+        for c in 0..self.circuits.len() {
+            let s = self.source_tank(c);
+            self.scratch.starved_supply[c] =
+                (self.tanks[s].mode == Mode::Empty).then(|| self.starved_by(c, s));
+        }
+        let mut sig = std::mem::take(&mut self.scratch.settled_sig);
+        sig.clear();
+        self.settle_inputs(|w| {
+            sig.push(w);
+            true
+        });
+        self.scratch.settled_sig = sig;
+    }
+
+    /// What circuit `c` takes from its empty source `s` at most: what flows in, and when it
+    /// takes in its recycled liquor, that too (its rate as settled).
+    fn starved_by(&self, c: usize, s: usize) -> f64 {
+        if self.scratch.recycling[c] {
+            self.circuits[c].rate
+        } else {
+            self.scratch.tank_in[s].iter().sum()
+        }
+    }
+
+    /// Whether a circuit taking in its recycled liquor has diverted fractions other than
+    /// those its rate was settled for.
+    fn recycle_moved(&self) -> bool {
+        (self.circuits.iter().enumerate()).any(|(c, st)| {
+            self.scratch.recycling[c]
+                && (st.diverted.iter().zip(&self.scratch.recycled_for[c]))
+                    .any(|(a, b)| (a - b).abs() > RECYCLE_TOLERANCE)
+        })
     }
 
     /// Rescans the circuits whose trains changed: only the train the event was about when it
@@ -335,12 +402,13 @@ impl Flow<'_> {
             let spec = &parts.circuits[c];
             let s = tank_of(spec.source);
             self.feed_composition(c, s);
+            let recycled = self.take_recycle(c, s);
             let share_a: f64 = self.scratch.comp[c]
                 .iter()
                 .zip(&spec.split_to_a)
                 .map(|(x, a)| x * a)
                 .sum();
-            let (rate, limit) = self.circuit_limit(c, s, share_a);
+            let (rate, limit) = self.circuit_limit(c, s, share_a, recycled);
             let state = &mut self.circuits[c];
             changed |= rate != state.rate;
             state.rate = rate;
@@ -409,8 +477,73 @@ impl Flow<'_> {
         }
     }
 
-    /// Circuit `c`'s rate and what limits it below its capacity.
-    fn circuit_limit(&mut self, c: usize, s: usize, share_a: f64) -> (f64, Option<u16>) {
+    /// A starved circuit in a fixed restart window that recycles its diverted liquor to its own
+    /// source takes in that liquor too: with `u_e` of element e flowing into its empty source
+    /// and a fraction `g_e` of the element it is fed leaving by its diverted outlets (and so
+    /// coming back), it runs at `R = sum_e u_e / (1 - g_e)` with the feed composition
+    /// `u_e / (1 - g_e) / R`, so that what comes back and what flows in make up exactly what
+    /// it takes and the empty source stays empty. When that is at least its capacity (or it
+    /// cannot settle, or nothing is diverted or recycled) returns `None` and leaves the
+    /// composition as it is: the circuit then takes what flows in (or its capacity) and the
+    /// recycled liquor accumulates in the source (which then fills). Sets `recycling[c]`.
+    fn take_recycle(&mut self, c: usize, s: usize) -> Option<f64> {
+        let spec = &self.spec.parts().circuits[c];
+        let st = &self.circuits[c];
+        let sc = &mut self.scratch;
+        sc.recycling[c] = false;
+        if self.tanks[s].mode != Mode::Empty
+            || spec.off_spec != OffSpecPolicy::Recycle
+            || st.diverted == [0.0; 2]
+            || st.idle
+            || sc.refuse_recycle[c]
+        {
+            return None;
+        }
+        let returned = |e: usize| -> f64 {
+            let a = spec.split_to_a[e];
+            let mut g = 0.0;
+            for (o, outlet) in spec.outlets.iter().enumerate() {
+                if let Outlet::Product(_) = outlet {
+                    g += st.diverted[o] * if o == 0 { a } else { 1.0 - a };
+                }
+            }
+            g
+        };
+        let inflow = &sc.tank_in[s];
+        let mut total = 0.0;
+        for (e, &u) in inflow.iter().enumerate() {
+            if u > 0.0 {
+                let keep = 1.0 - returned(e);
+                if keep <= 0.0 {
+                    return None;
+                }
+                total += u / keep;
+            }
+        }
+        if total <= 0.0 || total >= st.cap {
+            return None;
+        }
+        for (e, (x, &u)) in sc.comp[c].iter_mut().zip(inflow).enumerate() {
+            *x = if u > 0.0 {
+                u / (1.0 - returned(e)) / total
+            } else {
+                0.0
+            };
+        }
+        sc.recycling[c] = true;
+        sc.recycled_for[c] = st.diverted;
+        Some(total)
+    }
+
+    /// Circuit `c`'s rate and what limits it below its capacity; `recycled` is what it takes
+    /// from its empty source with its recycled liquor (see [`Self::take_recycle`]).
+    fn circuit_limit(
+        &mut self,
+        c: usize,
+        s: usize,
+        share_a: f64,
+        recycled: Option<f64>,
+    ) -> (f64, Option<u16>) {
         let spec = &self.spec.parts().circuits[c];
         let state = &self.circuits[c];
         if state.idle {
@@ -419,7 +552,7 @@ impl Flow<'_> {
         let mut rate = state.cap;
         let mut why = None;
         if self.tanks[s].mode == Mode::Empty {
-            let supply: f64 = self.scratch.tank_in[s].iter().sum();
+            let supply = recycled.unwrap_or_else(|| self.scratch.tank_in[s].iter().sum());
             if supply < rate {
                 rate = supply;
                 why = Some(fixed::STARVED);
@@ -579,7 +712,9 @@ impl Flow<'_> {
     }
 
     /// Sets tank `t`'s inflow (plus recycled liquor) and its outflow to its consumer; the feed
-    /// tank takes `feed_in` t/h of feed.
+    /// tank takes `feed_in` t/h of feed. An empty tank passes what flows in straight through
+    /// (recycled liquor accumulates), unless its consumer takes its recycled liquor in: then it
+    /// draws what the consumer takes, which what flows in and comes back make up.
     fn set_tank_rates(&mut self, t: usize, feed_in: f64) {
         let composition = &self.spec.parts().feed.composition;
         let tank_in = &self.scratch.tank_in[t];
@@ -595,7 +730,9 @@ impl Flow<'_> {
         let out_total = consumer.map_or(0.0, |c| self.circuits[c].rate);
         let in_total: f64 = (0..recycle.len()).map(inflow).sum();
         let tank = &mut self.tanks[t];
-        if tank.mode == Mode::Empty && in_total > 0.0 {
+        // A circuit taking in its recycled liquor draws what flows in with it (below).
+        let recycling = consumer.is_some_and(|c| self.scratch.recycling[c]);
+        if tank.mode == Mode::Empty && in_total > 0.0 && !recycling {
             // Pass-through: exactly what flows in, scaled if the consumer takes less.
             let f = (out_total / in_total).min(1.0);
             for (e, o) in tank.out_rate.iter_mut().enumerate() {
