@@ -477,15 +477,20 @@ impl Flow<'_> {
         }
     }
 
-    /// A starved circuit in a fixed restart window that recycles its diverted liquor to its own
-    /// source takes in that liquor too: with `u_e` of element e flowing into its empty source
-    /// and a fraction `g_e` of the element it is fed leaving by its diverted outlets (and so
-    /// coming back), it runs at `R = sum_e u_e / (1 - g_e)` with the feed composition
-    /// `u_e / (1 - g_e) / R`, so that what comes back and what flows in make up exactly what
-    /// it takes and the empty source stays empty. When that is at least its capacity (or it
-    /// cannot settle, or nothing is diverted or recycled) returns `None` and leaves the
-    /// composition as it is: the circuit then takes what flows in (or its capacity) and the
-    /// recycled liquor accumulates in the source (which then fills). Sets `recycling[c]`.
+    /// A circuit in a fixed restart window that recycles its diverted liquor to its own empty
+    /// source takes in that liquor too: with `u_e` of element e flowing into the source and a
+    /// fraction `g_e` of the element it is fed leaving by its diverted outlets (and so coming
+    /// back), it runs at `R = sum_e u_e / (1 - g_e)` with the feed composition
+    /// `u_e / (1 - g_e) / R`, so that what comes back and what flows in make up exactly what it
+    /// takes and the empty source stays empty. When that is at least its capacity (or an
+    /// element comes back whole, `g_e >= 1`), it runs at its capacity `C` instead, each element
+    /// at most what would keep it from running out in the source (`u_e / (1 - g_e)` of it,
+    /// scaled to `C`; what remains of `C` taken from the elements that come back whole, in
+    /// proportion to what flows in of them): the source then fills. Returns the rate it can
+    /// take (and sets its feed composition and `recycling[c]`), or `None` when its source is
+    /// not empty, nothing flows in, nothing is diverted or recycled, or its diverted fractions
+    /// would not settle (the circuit then takes only what flows in and the recycled liquor
+    /// accumulates in the source).
     fn take_recycle(&mut self, c: usize, s: usize) -> Option<f64> {
         let spec = &self.spec.parts().circuits[c];
         let st = &self.circuits[c];
@@ -495,11 +500,12 @@ impl Flow<'_> {
             || spec.off_spec != OffSpecPolicy::Recycle
             || st.diverted == [0.0; 2]
             || st.idle
+            || st.cap <= 0.0
             || sc.refuse_recycle[c]
         {
             return None;
         }
-        let returned = |e: usize| -> f64 {
+        let keep = |e: usize| -> f64 {
             let a = spec.split_to_a[e];
             let mut g = 0.0;
             for (o, outlet) in spec.outlets.iter().enumerate() {
@@ -507,32 +513,44 @@ impl Flow<'_> {
                     g += st.diverted[o] * if o == 0 { a } else { 1.0 - a };
                 }
             }
-            g
+            1.0 - g
         };
         let inflow = &sc.tank_in[s];
-        let mut total = 0.0;
+        // Taken of the elements that come back in part, and inflow of those that come back
+        // whole.
+        let (mut total, mut whole) = (0.0, 0.0);
         for (e, &u) in inflow.iter().enumerate() {
             if u > 0.0 {
-                let keep = 1.0 - returned(e);
-                if keep <= 0.0 {
-                    return None;
+                let k = keep(e);
+                if k > 0.0 {
+                    total += u / k;
+                } else {
+                    whole += u;
                 }
-                total += u / keep;
             }
         }
-        if total <= 0.0 || total >= st.cap {
+        if total + whole <= 0.0 {
             return None;
         }
+        let cap = st.cap;
+        let (rate, scale, rest) = if whole <= 0.0 && total < cap {
+            (total, total, 0.0)
+        } else if total >= cap {
+            (cap, total, 0.0)
+        } else {
+            (cap, cap, (cap - total) / cap / whole)
+        };
         for (e, (x, &u)) in sc.comp[c].iter_mut().zip(inflow).enumerate() {
             *x = if u > 0.0 {
-                u / (1.0 - returned(e)) / total
+                let k = keep(e);
+                if k > 0.0 { u / k / scale } else { rest * u }
             } else {
                 0.0
             };
         }
         sc.recycling[c] = true;
         sc.recycled_for[c] = st.diverted;
-        Some(total)
+        Some(rate)
     }
 
     /// Circuit `c`'s rate and what limits it below its capacity; `recycled` is what it takes
