@@ -231,7 +231,9 @@ impl Flow<'_> {
             tries += 1;
             if tries > RECYCLE_SETTLES {
                 for c in 0..self.circuits.len() {
-                    self.scratch.refuse_recycle[c] |= self.scratch.recycling[c];
+                    if self.recycle_moved_at(c) {
+                        self.scratch.refuse_recycle[c] = true;
+                    }
                 }
             }
             self.settle_and_sign();
@@ -276,14 +278,23 @@ impl Flow<'_> {
         }
     }
 
-    /// Whether a circuit taking in its recycled liquor has diverted fractions other than
-    /// those its rate was settled for.
+    /// Whether circuit `c`'s diverted fractions moved from what its rate was settled for, as
+    /// far as its recycled liquor goes: it takes it in with others, or it does not but now
+    /// would (a train entered its restart window while its source was empty).
+    fn recycle_moved_at(&self, c: usize) -> bool {
+        if self.scratch.recycling[c] {
+            let now = self.circuits[c].diverted.iter();
+            now.zip(&self.scratch.recycled_for[c])
+                .any(|(a, b)| (a - b).abs() > RECYCLE_TOLERANCE)
+        } else {
+            self.may_recycle(c, self.source_tank(c))
+        }
+    }
+
+    /// Whether some circuit's recycled liquor calls for settling again (see
+    /// [`Self::recycle_moved_at`]).
     fn recycle_moved(&self) -> bool {
-        (self.circuits.iter().enumerate()).any(|(c, st)| {
-            self.scratch.recycling[c]
-                && (st.diverted.iter().zip(&self.scratch.recycled_for[c]))
-                    .any(|(a, b)| (a - b).abs() > RECYCLE_TOLERANCE)
-        })
+        (0..self.circuits.len()).any(|c| self.recycle_moved_at(c))
     }
 
     /// Rescans the circuits whose trains changed: only the train the event was about when it
@@ -482,29 +493,22 @@ impl Flow<'_> {
     /// fraction `g_e` of the element it is fed leaving by its diverted outlets (and so coming
     /// back), it runs at `R = sum_e u_e / (1 - g_e)` with the feed composition
     /// `u_e / (1 - g_e) / R`, so that what comes back and what flows in make up exactly what it
-    /// takes and the empty source stays empty. When that is at least its capacity (or an
-    /// element comes back whole, `g_e >= 1`), it runs at its capacity `C` instead, each element
-    /// at most what would keep it from running out in the source (`u_e / (1 - g_e)` of it,
-    /// scaled to `C`; what remains of `C` taken from the elements that come back whole, in
-    /// proportion to what flows in of them): the source then fills. Returns the rate it can
+    /// takes and the empty source stays empty. When that is at least its capacity `C` (or an
+    /// element comes back whole, `g_e >= 1`), it runs at `C` and draws the same fraction of
+    /// every element flowing into the source with what comes back (as an empty tank passes
+    /// through what flows in): the source then fills. Returns the rate it can
     /// take (and sets its feed composition and `recycling[c]`), or `None` when its source is
     /// not empty, nothing flows in, nothing is diverted or recycled, or its diverted fractions
     /// would not settle (the circuit then takes only what flows in and the recycled liquor
     /// accumulates in the source).
     fn take_recycle(&mut self, c: usize, s: usize) -> Option<f64> {
+        self.scratch.recycling[c] = false;
+        if !self.may_recycle(c, s) {
+            return None;
+        }
         let spec = &self.spec.parts().circuits[c];
         let st = &self.circuits[c];
         let sc = &mut self.scratch;
-        sc.recycling[c] = false;
-        if self.tanks[s].mode != Mode::Empty
-            || spec.off_spec != OffSpecPolicy::Recycle
-            || st.diverted == [0.0; 2]
-            || st.idle
-            || st.cap <= 0.0
-            || sc.refuse_recycle[c]
-        {
-            return None;
-        }
         let keep = |e: usize| -> f64 {
             let a = spec.split_to_a[e];
             let mut g = 0.0;
@@ -530,27 +534,76 @@ impl Flow<'_> {
             }
         }
         if total + whole <= 0.0 {
+            // (Nothing flows in: `may_recycle` said so.)
             return None;
         }
         let cap = st.cap;
-        let (rate, scale, rest) = if whole <= 0.0 && total < cap {
-            (total, total, 0.0)
-        } else if total >= cap {
-            (cap, total, 0.0)
-        } else {
-            (cap, cap, (cap - total) / cap / whole)
+        if whole <= 0.0 && total < cap {
+            for (e, (x, &u)) in sc.comp[c].iter_mut().zip(inflow).enumerate() {
+                *x = if u > 0.0 { u / keep(e) / total } else { 0.0 };
+            }
+            sc.recycling[c] = true;
+            sc.recycled_for[c] = st.diverted;
+            return Some(total);
+        }
+        // At capacity: it draws the same fraction cap / z of every element flowing into the
+        // tank, z the total inflow with what comes back, sum_e u_e / (z - cap g_e) = 1 (the
+        // sum falls from at least 1 at z = cap max(1, max g) to at most 1 there + the inflow).
+        let (mut lo, mut g_max, mut flow) = (1.0f64, 0.0f64, 0.0);
+        for (e, &u) in inflow.iter().enumerate() {
+            if u > 0.0 {
+                g_max = g_max.max(1.0 - keep(e));
+                flow += u;
+            }
+        }
+        lo = cap * lo.max(g_max);
+        let mut hi = lo + flow;
+        if hi <= lo {
+            // Too little flows in to tell apart from rounding: it accumulates.
+            return None;
+        }
+        let sum = |z: f64| -> f64 {
+            (inflow.iter().enumerate())
+                .filter(|(_, u)| **u > 0.0)
+                .map(|(e, u)| u / (z - cap * (1.0 - keep(e))))
+                .sum()
         };
+        for _ in 0..100 {
+            let mid = 0.5 * (lo + hi);
+            if mid <= lo || mid >= hi {
+                break;
+            }
+            if sum(mid) > 1.0 {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        // At `hi` the fractions sum to at most 1 and no element is drawn beyond its inflow.
         for (e, (x, &u)) in sc.comp[c].iter_mut().zip(inflow).enumerate() {
             *x = if u > 0.0 {
-                let k = keep(e);
-                if k > 0.0 { u / k / scale } else { rest * u }
+                u / (hi - cap * (1.0 - keep(e)))
             } else {
                 0.0
             };
         }
         sc.recycling[c] = true;
         sc.recycled_for[c] = st.diverted;
-        Some(rate)
+        Some(cap)
+    }
+
+    /// Whether circuit `c` takes in its recycled liquor from its source `s` (at the tank inflows
+    /// of the current pass), as [`Self::take_recycle`] decides.
+    fn may_recycle(&self, c: usize, s: usize) -> bool {
+        let spec = &self.spec.parts().circuits[c];
+        let st = &self.circuits[c];
+        self.tanks[s].mode == Mode::Empty
+            && spec.off_spec == OffSpecPolicy::Recycle
+            && st.diverted != [0.0; 2]
+            && !st.idle
+            && st.cap > 0.0
+            && !self.scratch.refuse_recycle[c]
+            && self.scratch.tank_in[s].iter().any(|&u| u > 0.0)
     }
 
     /// Circuit `c`'s rate and what limits it below its capacity; `recycled` is what it takes
