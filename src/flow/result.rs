@@ -237,9 +237,9 @@ impl Flow<'_> {
         };
         format!(
             "the simulation stopped at {now_h:.6} h of {} h after {what}{tank}. Rates that flip \
-             ever faster usually mean a loop: e.g. a fixed restart window recycling a starved \
-             circuit's off-spec into its own empty source tank (try restart = \"dynamic\" or \
-             off_spec = \"scrap\")",
+             ever faster usually mean a loop through tanks at their bounds, e.g. off-spec \
+             recycled into a full tank (try restart = \"dynamic\" or off_spec = \"scrap\"); \
+             please report the scenario",
             parts.horizon_h
         )
     }
