@@ -17,6 +17,7 @@ pub mod flow;
 pub mod money;
 pub mod report;
 pub mod scenario;
+pub mod shown;
 pub mod study;
 
 pub use error::{Error, Result};

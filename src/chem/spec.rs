@@ -414,22 +414,13 @@ fn check_factors(f: &[f64], len: usize) -> Result<(Vec<f64>, Vec<String>), ChemE
                 format!(
                     "{} is outside the allowed range ({}, {MAX_SEPARATION_FACTOR:e}] (elements \
                      are least extracted first; factors are relative to the first element)",
-                    shown(f[i]),
-                    shown(f[i - 1])
+                    crate::shown::shown(f[i]),
+                    crate::shown::shown(f[i - 1])
                 ),
             ));
         }
     }
     Ok((f.to_vec(), vec!["scenario".into(); len]))
-}
-
-/// A number as typed by a person: plain, or in scientific notation when very large or small.
-fn shown(x: f64) -> String {
-    if x != 0.0 && !(1e-4..1e6).contains(&x.abs()) {
-        format!("{x:e}")
-    } else {
-        format!("{x}")
-    }
 }
 
 fn parse_split(symbol: &str, elements: &[Element]) -> Result<usize, ChemError> {

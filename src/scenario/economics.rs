@@ -81,7 +81,14 @@ fn number(
     if v.is_finite() && v >= lo && v <= hi {
         v
     } else {
-        ck.fail(path, format!("{v} is out of range: allowed {lo} ..= {hi}"));
+        let shown = crate::shown::shown;
+        let message = format!(
+            "{} is out of range: allowed {} ..= {}",
+            shown(v),
+            shown(lo),
+            shown(hi)
+        );
+        ck.fail(path, message);
         default
     }
 }

@@ -49,7 +49,10 @@ impl Checker {
         } else {
             self.fail(
                 path,
-                format!("{v} is out of range: allowed a finite number > 0"),
+                format!(
+                    "{} is out of range: allowed a finite number > 0",
+                    crate::shown::shown(v)
+                ),
             );
             default
         }
@@ -516,7 +519,10 @@ pub fn time_dist(raw: &RawDist, path: &FieldPath, ck: &mut Checker) -> DistSpec 
     } else {
         ck.fail(
             path.clone(),
-            format!("mean {mean} h is out of range: allowed a time > 0"),
+            format!(
+                "mean {} h is out of range: allowed a time > 0",
+                crate::shown::shown(mean)
+            ),
         );
         DistSpec::Fixed { value: 1.0 }
     }

@@ -371,3 +371,17 @@ fn output_directories_are_checked_before_simulating() {
         assert!(e.contains("/proc/x"), "{args:?}: {e}");
     }
 }
+
+#[test]
+fn extreme_values_print_in_scientific_notation() {
+    let (_d, file) = default_edited(
+        "[economics]",
+        "[economics]\nfeed_concentration = 1e-300",
+        "e.toml",
+    );
+    let e = refused(&["check", file.to_str().unwrap()]);
+    assert!(
+        e.contains("economics.feed_concentration: 1e-300 is out of range: allowed 1e-9 ..= 1e9"),
+        "{e}"
+    );
+}
