@@ -73,7 +73,7 @@ pub enum DistSpec {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DistError {
     /// A parameter is out of its allowed range.
-    #[error("{dist}: `{param}` = {} is invalid; it must be {allowed}", short(*value))]
+    #[error("{dist}: `{param}` = {} is invalid; it must be {allowed}", crate::shown::shown(*value))]
     Param {
         /// Distribution name as in the serde tag.
         dist: &'static str,
@@ -95,16 +95,6 @@ pub enum DistError {
     /// An empirical distribution without values.
     #[error("empirical: `values` must hold at least one value")]
     Empty,
-}
-
-/// A number as people read it: plain, or in scientific notation when very large or small.
-fn short(x: f64) -> String {
-    let a = x.abs();
-    if a != 0.0 && !(1e-4..1e6).contains(&a) {
-        format!("{x:e}")
-    } else {
-        format!("{x}")
-    }
 }
 
 fn positive(dist: &'static str, param: &'static str, value: f64) -> Result<(), DistError> {

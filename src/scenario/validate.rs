@@ -98,19 +98,9 @@ fn rate_in_range(path: FieldPath, rate: f64, ck: &mut Checker) {
             path,
             format!(
                 "{} t/h is out of range: allowed > 0 and <= {MAX_RATE_T_PER_H:e} t/h (87.6 Mt/yr)",
-                short(rate)
+                crate::shown::shown(rate)
             ),
         );
-    }
-}
-
-/// A number as people read it: plain, or in scientific notation when very large or small.
-fn short(x: f64) -> String {
-    let a = x.abs();
-    if a != 0.0 && !(1e-4..1e6).contains(&a) {
-        format!("{x:e}")
-    } else {
-        format!("{x}")
     }
 }
 

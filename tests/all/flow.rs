@@ -130,11 +130,8 @@ fn one_stop_of_one_train_builds_and_recovers_the_hand_computed_backlog() {
     }
 }
 
-/// All 4 trains stop at 20 h for 10 h (fixed clocks count operating time: 20 h up, 10 h down,
-/// so stops at [20, 30], [50, 60], [80, 90]); feed 4 t/h into an unbounded tank: processed
-/// 4 t/h x 20 h + 3 x 20 h x 4.4 t/h (backlog 40 t never caught up) ... = 300 t over 100 h.
-#[test]
-fn repeated_fixed_stops_of_all_trains() {
+/// Four trains over 100 h whose pumps stop every 20 h of operation for 10 h (fixed clocks).
+fn four_trains_stopping_every_20_h() -> PlantParts {
     let mut parts = simple(4, 1.0, 1.1, 4.0, None);
     parts.horizon_h = 100.0;
     parts.circuits[0].failures.push(FailureModeSpec {
@@ -144,6 +141,15 @@ fn repeated_fixed_stops_of_all_trains() {
         time_to_failure: fixed(20.0),
         time_to_repair: fixed(10.0),
     });
+    parts
+}
+
+/// All 4 trains stop at 20 h for 10 h (fixed clocks count operating time: 20 h up, 10 h down,
+/// so stops at [20, 30], [50, 60], [80, 90]); feed 4 t/h into an unbounded tank: processed
+/// 4 t/h x 20 h + 3 x 20 h x 4.4 t/h (backlog 40 t never caught up) ... = 300 t over 100 h.
+#[test]
+fn repeated_fixed_stops_of_all_trains() {
+    let parts = four_trains_stopping_every_20_h();
     let r = run(parts, 1, 0);
     let c = &r.circuits[0];
     assert!(
@@ -161,15 +167,7 @@ fn repeated_fixed_stops_of_all_trains() {
 /// bounded run is the plain one.
 #[test]
 fn a_run_over_its_event_budget_stops_with_a_reason() {
-    let mut parts = simple(4, 1.0, 1.1, 4.0, None);
-    parts.horizon_h = 100.0;
-    parts.circuits[0].failures.push(FailureModeSpec {
-        name: "pump".into(),
-        per: Per::Train,
-        effect: Effect::Stop,
-        time_to_failure: fixed(20.0),
-        time_to_repair: fixed(10.0),
-    });
+    let parts = four_trains_stopping_every_20_h();
     let spec = PlantSpec::new(parts).unwrap();
     let full = reesim::flow::simulate(&spec, 1, 0);
     assert_eq!(full.aborted, None);
